@@ -1,0 +1,162 @@
+import { clusterBatch, clusterIncremental } from './cluster-incremental';
+import { buildSummary } from './cluster-summary';
+import type { ClusterSummary, ClusteringResult, FaceInput } from './clustering.types';
+import { syntheticPeople } from './synthetic-faces';
+
+const DIM = 128;
+
+function idFactory(prefix = 'Cluster-'): () => string {
+  let n = 0;
+  return () => `${prefix}${++n}`;
+}
+
+function people(sizes: number[], seed: number, hdShare = 1): FaceInput[][] {
+  return syntheticPeople(sizes, seed, { dim: DIM, hdShare }).map((p) => p.faces);
+}
+
+function clusterOf(result: ClusteringResult, faceId: string): string | null | undefined {
+  return result.assignments.find((a) => a.faceId === faceId)?.clusterId;
+}
+
+/** Applies a run's result to the caller-side state, as the clusterer app would. */
+function applyRun(state: { clusters: ClusterSummary[]; candidates: FaceInput[] }, faces: FaceInput[], r: ClusteringResult) {
+  const removed = new Set(r.merges.map((m) => m.from));
+  const changed = new Map([...r.updatedClusters, ...r.createdClusters].map((c) => [c.clusterId, c]));
+  const clusters = state.clusters.filter((c) => !removed.has(c.clusterId) && !changed.has(c.clusterId));
+  clusters.push(...changed.values());
+  const assigned = new Set(r.assignments.filter((a) => a.clusterId !== null).map((a) => a.faceId));
+  const pool = [...state.candidates, ...faces].filter((f) => !assigned.has(f.faceId));
+  return { clusters, candidates: pool };
+}
+
+describe('clusterIncremental', () => {
+  it('creates a cluster only from 3 distinct HD images of one person', async () => {
+    const [two, three] = people([2, 3], 1);
+    const r = await clusterIncremental({ clusters: [], candidates: [], newFaces: [...two, ...three] }, idFactory());
+    expect(two.map((f) => clusterOf(r, f.faceId))).toEqual([null, null]);
+    const ids = new Set(three.map((f) => clusterOf(r, f.faceId)));
+    expect(ids.size).toBe(1);
+    expect([...ids][0]).toMatch(/^Cluster-/);
+    expect(r.createdClusters).toHaveLength(1);
+    expect(r.createdClusters[0].count).toBe(3);
+  });
+
+  it('does not seed a cluster from non-HD faces', async () => {
+    const [person] = people([6], 2);
+    const faces = person.map((f, i) => ({ ...f, isHD: i < 2 }));
+    const r = await clusterIncremental({ clusters: [], candidates: [], newFaces: faces }, idFactory());
+    expect(r.createdClusters).toHaveLength(0);
+    expect(r.assignments.every((a) => a.clusterId === null)).toBe(true);
+  });
+
+  it('counts images, not faces: two faces of one image never share a cluster', async () => {
+    const [person] = people([4], 3);
+    // Faces 0 and 1 come from the same image (e.g. a photo containing a printed portrait of the same person).
+    person[1] = { ...person[1], imageId: person[0].imageId };
+    const r = await clusterIncremental({ clusters: [], candidates: [], newFaces: person }, idFactory());
+    expect(r.createdClusters).toHaveLength(1);
+    expect(clusterOf(r, person[0].faceId) === clusterOf(r, person[1].faceId)).toBe(false);
+
+    // A later face of an image already in the cluster does not join it either.
+    const [more] = people([1], 3);
+    void more;
+    const sameImage = { ...person[2], faceId: 'late-face', imageId: person[2].imageId };
+    const r2 = await clusterIncremental(
+      { clusters: r.createdClusters, candidates: [], newFaces: [sameImage] },
+      idFactory('X-'),
+    );
+    expect(clusterOf(r2, 'late-face')).toBeNull();
+  });
+
+  it('keeps cluster ids stable across runs and lets non-HD faces join an existing cluster', async () => {
+    const [person, other] = people([8, 3], 4);
+    const first = await clusterIncremental(
+      { clusters: [], candidates: [], newFaces: [...person.slice(0, 4), ...other] },
+      idFactory('A-'),
+    );
+    const id = clusterOf(first, person[0].faceId);
+    expect(id).toMatch(/^A-/);
+    const state = applyRun({ clusters: [], candidates: [] }, [...person.slice(0, 4), ...other], first);
+    const late = person.slice(4).map((f, i) => ({ ...f, isHD: i % 2 === 0 }));
+    const second = await clusterIncremental({ ...state, newFaces: late }, idFactory('B-'));
+    expect(late.map((f) => clusterOf(second, f.faceId))).toEqual(late.map(() => id));
+    expect(second.createdClusters).toHaveLength(0);
+    expect(second.updatedClusters.map((c) => c.clusterId)).toEqual([id]);
+    expect(second.updatedClusters[0].count).toBe(8);
+    expect(second.merges).toEqual([]);
+  });
+
+  it('lets earlier independents seed a cluster with new faces once 3 HD images agree', async () => {
+    const [person] = people([3], 5);
+    const first = await clusterIncremental({ clusters: [], candidates: [], newFaces: person.slice(0, 2) }, idFactory());
+    expect(first.createdClusters).toHaveLength(0);
+    const state = applyRun({ clusters: [], candidates: [] }, person.slice(0, 2), first);
+    expect(state.candidates).toHaveLength(2);
+    const second = await clusterIncremental({ ...state, newFaces: [person[2]] }, idFactory('N-'));
+    expect(second.createdClusters).toHaveLength(1);
+    const id = second.createdClusters[0].clusterId;
+    expect(person.map((f) => clusterOf(second, f.faceId))).toEqual([id, id, id]);
+    expect(second.assignments.filter((a) => a.reason === 'seeded-new')).toHaveLength(3);
+  });
+
+  it('an earlier independent joins an existing cluster when a new face brings it into the pool', async () => {
+    const [person] = people([6], 6);
+    const existing = buildSummary('Cluster-old', person.slice(0, 4));
+    const r = await clusterIncremental(
+      { clusters: [existing], candidates: [person[4]], newFaces: [person[5]] },
+      idFactory(),
+    );
+    expect(clusterOf(r, person[4].faceId)).toBe('Cluster-old');
+    expect(clusterOf(r, person[5].faceId)).toBe('Cluster-old');
+  });
+
+  it('merges two existing clusters of one person only as a recorded merge', async () => {
+    const [person, other] = people([12, 5], 7);
+    const big = buildSummary('Cluster-big', person.slice(0, 6));
+    const small = buildSummary('Cluster-small', person.slice(6, 9));
+    const stranger = buildSummary('Cluster-other', other);
+    const r = await clusterIncremental(
+      { clusters: [big, small, stranger], candidates: [], newFaces: person.slice(9) },
+      idFactory(),
+    );
+    expect(r.merges).toEqual([
+      expect.objectContaining({ from: 'Cluster-small', into: 'Cluster-big', reason: 'average-linkage' }),
+    ]);
+    expect(person.slice(9).map((f) => clusterOf(r, f.faceId))).toEqual(['Cluster-big', 'Cluster-big', 'Cluster-big']);
+    expect(r.updatedClusters.map((c) => [c.clusterId, c.count])).toEqual([['Cluster-big', 12]]);
+  });
+
+  it('does not chain: a sequence of faces each close to the next is not one cluster', async () => {
+    // Points on a circle, 40 degrees apart: neighbours have cosine 0.77, two steps 0.17, three steps -0.5.
+    const faces: FaceInput[] = [];
+    for (let t = 0; t < 9; t++) {
+      const e = new Float32Array(DIM);
+      e[0] = Math.cos((t * 40 * Math.PI) / 180);
+      e[1] = Math.sin((t * 40 * Math.PI) / 180);
+      faces.push({ faceId: `c${t}`, imageId: `i${t}`, embedding: e, isHD: true, quality: 1 });
+    }
+    const r = await clusterBatch(faces, undefined, idFactory());
+    const byCluster = new Map<string, number[]>();
+    r.assignments.forEach((a, t) => {
+      if (a.clusterId) byCluster.set(a.clusterId, [...(byCluster.get(a.clusterId) ?? []), t]);
+    });
+    for (const members of byCluster.values()) expect(members.length).toBeLessThanOrEqual(3);
+    expect(clusterOfBatch(r.assignments, 'c0')).not.toBe(clusterOfBatch(r.assignments, 'c8') ?? 'none');
+  });
+
+  it('batch clustering separates synthetic people with high precision', async () => {
+    const sizes = [1, 1, 2, 3, 4, 5, 8, 12, 20, 1, 2, 6, 9, 3, 1];
+    const groups = people(sizes, 8);
+    const faces = groups.flat();
+    const r = await clusterBatch(faces, undefined, idFactory());
+    const person = new Map(groups.flatMap((g, p) => g.map((f) => [f.faceId, p] as const)));
+    const members = new Map<string, number[]>();
+    for (const a of r.assignments) if (a.clusterId) members.set(a.clusterId, [...(members.get(a.clusterId) ?? []), person.get(a.faceId)!]);
+    for (const ps of members.values()) expect(new Set(ps).size).toBe(1);
+    expect(members.size).toBe(sizes.filter((s) => s >= 3).length);
+  });
+});
+
+function clusterOfBatch(assignments: Array<{ faceId: string; clusterId: string | null }>, faceId: string) {
+  return assignments.find((a) => a.faceId === faceId)?.clusterId;
+}

@@ -1,0 +1,375 @@
+import { averageLinkage } from './average-linkage';
+import { resolveOptions } from './clustering-options';
+import type {
+  BatchResult,
+  ClusterMerge,
+  ClusterSummary,
+  ClusteringOptions,
+  FaceAssignment,
+  FaceAssignmentReason,
+  FaceInput,
+  ClusteringResult,
+  IncrementalInput,
+} from './clustering.types';
+import { addFacesToSummary, buildSummary, mergeSummaries } from './cluster-summary';
+import type { NeighbourIndex, NeighbourSearchResult } from './neighbour-index';
+import { createDefaultNeighbourIndex } from './onnx-neighbour-index';
+import { dot, hashImageId, sortedHas, sortedIntersects, writeNormalizedRow } from './vector-math';
+
+/** A cluster being worked on during one run: an existing summary or one seeded in this run. */
+interface WorkCluster {
+  id: string;
+  existing: ClusterSummary | null;
+  count: number;
+  sum: Float32Array;
+  addedHashes: Set<number>;
+  added: number[];
+  /** Set when merged into another cluster in this run. */
+  mergedInto: WorkCluster | null;
+}
+
+interface Proposal {
+  face: number;
+  cluster: number;
+  score: number;
+}
+
+class Run {
+  readonly o: ClusteringOptions;
+  readonly faces: FaceInput[];
+  readonly hashes: Uint32Array;
+  readonly matrix: Float32Array;
+  readonly dim: number;
+  readonly assignedTo: Int32Array;
+  readonly assignedScore: Float64Array;
+  readonly reasons: FaceAssignmentReason[];
+  readonly clusters: WorkCluster[] = [];
+
+  constructor(
+    readonly input: IncrementalInput,
+    private readonly newId: () => string,
+  ) {
+    this.o = resolveOptions(input.options);
+    this.faces = [...input.newFaces, ...input.candidates];
+    const first = this.faces[0]?.embedding ?? input.clusters[0]?.sum;
+    this.dim = first ? first.length : 0;
+    this.matrix = new Float32Array(this.faces.length * this.dim);
+    this.faces.forEach((f, i) => {
+      if (f.embedding.length !== this.dim) throw new RangeError(`face ${f.faceId} has a different embedding size`);
+      writeNormalizedRow(this.matrix, i, f.embedding, this.dim);
+    });
+    this.hashes = Uint32Array.from(this.faces.map((f) => hashImageId(f.imageId)));
+    this.assignedTo = new Int32Array(this.faces.length).fill(-1);
+    this.assignedScore = new Float64Array(this.faces.length);
+    this.reasons = this.faces.map(() => 'independent');
+    for (const c of input.clusters) {
+      if (c.sum.length !== this.dim) throw new RangeError(`cluster ${c.clusterId} has a different embedding size`);
+      this.clusters.push({
+        id: c.clusterId,
+        existing: c,
+        count: c.count,
+        sum: c.sum,
+        addedHashes: new Set(),
+        added: [],
+        mergedInto: null,
+      });
+    }
+  }
+
+  index(base: Float32Array): NeighbourIndex {
+    return (this.o.indexFactory ?? createDefaultNeighbourIndex)(base, this.dim);
+  }
+
+  rows(faceIdxs: number[]): Float32Array {
+    const out = new Float32Array(faceIdxs.length * this.dim);
+    faceIdxs.forEach((f, i) => out.set(this.matrix.subarray(f * this.dim, (f + 1) * this.dim), i * this.dim));
+    return out;
+  }
+
+  directions(clusterIdxs: number[]): Float32Array {
+    const out = new Float32Array(clusterIdxs.length * this.dim);
+    clusterIdxs.forEach((c, i) => writeNormalizedRow(out, i, this.clusters[c].sum, this.dim));
+    return out;
+  }
+
+  hasImage(c: WorkCluster, hash: number): boolean {
+    return c.addedHashes.has(hash) || (c.existing !== null && sortedHas(c.existing.imageHashes, hash));
+  }
+
+  addFace(face: number, cluster: number, score: number, reason: FaceAssignmentReason): void {
+    const c = this.clusters[cluster];
+    if (c.sum === c.existing?.sum) c.sum = Float32Array.from(c.sum);
+    const off = face * this.dim;
+    for (let d = 0; d < this.dim; d++) c.sum[d] += this.matrix[off + d];
+    c.count++;
+    c.addedHashes.add(this.hashes[face]);
+    c.added.push(face);
+    this.assignedTo[face] = cluster;
+    this.assignedScore[face] = score;
+    this.reasons[face] = reason;
+  }
+
+  threshold(face: number): number {
+    return this.faces[face].isHD ? this.o.joinThreshold : this.o.joinThresholdNonHD;
+  }
+
+  /**
+   * Offers faces to clusters: mean cosine to the cluster's members (from its sum, frozen at the start of the
+   * step, so the outcome does not depend on face order) must reach the face's join threshold; best pairs first,
+   * one face per image per cluster.
+   */
+  async joinClusters(faceIdxs: number[], clusterIdxs: number[], reason: FaceAssignmentReason): Promise<void> {
+    if (faceIdxs.length === 0 || clusterIdxs.length === 0) return;
+    const k = Math.min(this.o.clusterCandidates, clusterIdxs.length);
+    const found = await this.index(this.directions(clusterIdxs)).search(this.rows(faceIdxs), k);
+    const frozen = clusterIdxs.map((c) => ({ sum: this.clusters[c].sum, count: this.clusters[c].count }));
+    const proposals: Proposal[] = [];
+    faceIdxs.forEach((face, q) => {
+      const thr = this.threshold(face);
+      for (let j = 0; j < k; j++) {
+        const local = found.indices[q * k + j];
+        if (local < 0) continue;
+        const f = frozen[local];
+        const score = dot(this.matrix, face * this.dim, f.sum, 0, this.dim) / f.count;
+        if (score >= thr) proposals.push({ face, cluster: clusterIdxs[local], score });
+      }
+    });
+    proposals.sort((a, b) => b.score - a.score);
+    for (const p of proposals) {
+      if (this.assignedTo[p.face] >= 0) continue;
+      if (this.hasImage(this.clusters[p.cluster], this.hashes[p.face])) continue;
+      this.addFace(p.face, p.cluster, p.score, reason);
+    }
+  }
+
+  /**
+   * Candidate faces (previous independents) close to a new face: the only ones whose situation can have changed
+   * in this run, so the only ones re-examined (the rest of the pool is not touched).
+   */
+  async candidatePool(newFaces: number[], unassignedNew: number[]): Promise<number[]> {
+    const nNew = this.input.newFaces.length;
+    const nCand = this.input.candidates.length;
+    if (nCand === 0 || newFaces.length === 0) return [];
+    const base = this.rows([...Array.from({ length: nCand }, (_, i) => nNew + i), ...unassignedNew]);
+    const k = Math.min(this.o.knn + 1, nCand + unassignedNew.length);
+    const found = await this.index(base).search(this.rows(newFaces), k);
+    const pool = new Set<number>();
+    for (let i = 0; i < found.indices.length; i++) {
+      const local = found.indices[i];
+      if (local >= 0 && local < nCand && found.similarities[i] >= this.o.minEdgeSimilarity) pool.add(nNew + local);
+    }
+    return [...pool];
+  }
+
+  /** Average-linkage over the HD faces of the pool; groups with enough distinct images become clusters. */
+  async seedClusters(pool: number[]): Promise<number[]> {
+    const hd = pool.filter((f) => this.faces[f].isHD && this.assignedTo[f] < 0);
+    if (hd.length < this.o.minClusterImages) return [];
+    const vectors = this.rows(hd);
+    const neighbours: NeighbourSearchResult = await this.index(vectors).search(
+      vectors,
+      Math.min(this.o.knn + 1, hd.length),
+    );
+    const imageKeyOf = new Map<string, number>();
+    const imageKeys = Int32Array.from(hd.map((f) => {
+      const id = this.faces[f].imageId;
+      let key = imageKeyOf.get(id);
+      if (key === undefined) imageKeyOf.set(id, (key = imageKeyOf.size));
+      return key;
+    }));
+    const groups = averageLinkage({
+      vectors,
+      dim: this.dim,
+      imageKeys,
+      neighbours,
+      threshold: this.o.linkageThreshold,
+      minEdgeSimilarity: this.o.minEdgeSimilarity,
+    }).filter((g) => g.imageKeys.size >= this.o.minClusterImages);
+    if (groups.length === 0) return [];
+
+    // A seeded group that matches an existing cluster as a whole joins it instead of becoming a duplicate.
+    const existing = this.clusters.map((_, i) => i).filter((i) => this.clusters[i].existing !== null);
+    let matches: NeighbourSearchResult | null = null;
+    const kEx = Math.min(this.o.clusterCandidates, existing.length);
+    if (kEx > 0) {
+      const dirs = new Float32Array(groups.length * this.dim);
+      groups.forEach((g, i) => writeNormalizedRow(dirs, i, g.sum, this.dim));
+      matches = await this.index(this.directions(existing)).search(dirs, kEx);
+    }
+    const created: number[] = [];
+    groups.forEach((g, gi) => {
+      const members = g.members.map((m) => hd[m]);
+      let best = -1;
+      let bestScore = this.o.linkageThreshold;
+      for (let j = 0; matches && j < kEx; j++) {
+        const local = matches.indices[gi * kEx + j];
+        if (local < 0) continue;
+        const c = this.clusters[existing[local]];
+        const score = dot(g.sum, 0, c.sum, 0, this.dim) / (members.length * c.count);
+        if (score >= bestScore && !members.some((f) => this.hasImage(c, this.hashes[f]))) {
+          best = existing[local];
+          bestScore = score;
+        }
+      }
+      if (best >= 0) {
+        for (const f of members) this.addFace(f, best, bestScore, 'joined-existing');
+        return;
+      }
+      const idx = this.clusters.length;
+      this.clusters.push({
+        id: this.newId(),
+        existing: null,
+        count: 0,
+        sum: new Float32Array(this.dim),
+        addedHashes: new Set(),
+        added: [],
+        mergedInto: null,
+      });
+      created.push(idx);
+      for (const f of members) {
+        const score = (dot(this.matrix, f * this.dim, g.sum, 0, this.dim) - 1) / Math.max(1, members.length - 1);
+        this.addFace(f, idx, score, 'seeded-new');
+      }
+    });
+    return created;
+  }
+
+  /** Existing clusters that grew in this run may now be the same person: merge on overwhelming evidence. */
+  async mergeExisting(): Promise<ClusterMerge[]> {
+    const existing = this.clusters.map((_, i) => i).filter((i) => this.clusters[i].existing !== null);
+    const grown = existing.filter((i) => this.clusters[i].added.length > 0);
+    const k = Math.min(this.o.clusterCandidates + 1, existing.length);
+    if (grown.length === 0 || k < 2) return [];
+    const dirs = this.directions(grown);
+    const found = await this.index(this.directions(existing)).search(dirs, k);
+    const pairs: Array<{ a: number; b: number; score: number }> = [];
+    grown.forEach((a, q) => {
+      for (let j = 0; j < k; j++) {
+        const local = found.indices[q * k + j];
+        if (local < 0 || existing[local] === a) continue;
+        const b = existing[local];
+        const ca = this.clusters[a];
+        const cb = this.clusters[b];
+        const score = dot(ca.sum, 0, cb.sum, 0, this.dim) / (ca.count * cb.count);
+        if (score >= this.o.mergeThreshold) pairs.push({ a, b, score });
+      }
+    });
+    pairs.sort((x, y) => y.score - x.score);
+    const root = (c: WorkCluster): WorkCluster => (c.mergedInto ? root(c.mergedInto) : c);
+    const merges: ClusterMerge[] = [];
+    for (const p of pairs) {
+      let into = root(this.clusters[p.a]);
+      let from = root(this.clusters[p.b]);
+      if (into === from) continue;
+      if (from.count > into.count || (from.count === into.count && from.id < into.id)) [into, from] = [from, into];
+      const score = dot(into.sum, 0, from.sum, 0, this.dim) / (into.count * from.count);
+      if (score < this.o.mergeThreshold || this.sharesImage(into, from)) continue;
+      if (into.sum === into.existing?.sum) into.sum = Float32Array.from(into.sum);
+      for (let d = 0; d < this.dim; d++) into.sum[d] += from.sum[d];
+      into.count += from.count;
+      for (const h of from.addedHashes) into.addedHashes.add(h);
+      from.mergedInto = into;
+      merges.push({ from: from.id, into: into.id, reason: 'average-linkage', similarity: score });
+    }
+    return merges;
+  }
+
+  private sharesImage(a: WorkCluster, b: WorkCluster): boolean {
+    const hashesOf = (c: WorkCluster): Uint32Array => {
+      const all = new Set<number>(c.addedHashes);
+      if (c.existing) for (const h of c.existing.imageHashes) all.add(h);
+      for (const m of this.clusters) if (m.mergedInto === c && m.existing) for (const h of m.existing.imageHashes) all.add(h);
+      return Uint32Array.from(all).sort();
+    };
+    return sortedIntersects(hashesOf(a), hashesOf(b));
+  }
+}
+
+/**
+ * One incremental run (IMM semantics): new faces join existing clusters when their mean cosine to the
+ * cluster's members reaches the join threshold; the rest, with the previous independents near them, are
+ * clustered by average linkage and groups with >= `minClusterImages` distinct HD images become clusters (or
+ * join an existing cluster they match as a whole); non-HD leftovers may join the new clusters; finally grown
+ * clusters are merged with another existing cluster only when their mean pairwise cosine reaches
+ * `mergeThreshold`. Earlier assignments are never undone except through such a recorded merge.
+ *
+ * Cost: O(new x (clusters + candidates)) dot products (onnxruntime by default) plus O(new log new) linkage.
+ */
+export async function clusterIncremental(input: IncrementalInput, newId: () => string): Promise<ClusteringResult> {
+  const started = Date.now();
+  const run = new Run(input, newId);
+  const nNew = input.newFaces.length;
+  const allNew = Array.from({ length: nNew }, (_, i) => i);
+  const existingIdxs = run.clusters.map((_, i) => i);
+
+  await run.joinClusters(allNew, existingIdxs, 'joined-existing');
+  const unassignedNew = allNew.filter((f) => run.assignedTo[f] < 0);
+  const poolCandidates = await run.candidatePool(allNew, unassignedNew);
+  await run.joinClusters(poolCandidates, existingIdxs, 'joined-existing');
+  const pool = [...unassignedNew, ...poolCandidates].filter((f) => run.assignedTo[f] < 0);
+  const created = await run.seedClusters(pool);
+  await run.joinClusters(pool.filter((f) => run.assignedTo[f] < 0), created, 'joined-new');
+  const merges = await run.mergeExisting();
+
+  const root = (c: WorkCluster): WorkCluster => (c.mergedInto ? root(c.mergedInto) : c);
+  const assignments: FaceAssignment[] = [];
+  run.faces.forEach((face, i) => {
+    const c = run.assignedTo[i];
+    if (i >= nNew && c < 0) return;
+    assignments.push({
+      faceId: face.faceId,
+      clusterId: c < 0 ? null : root(run.clusters[c]).id,
+      reason: run.reasons[i],
+      similarity: c < 0 ? 0 : run.assignedScore[i],
+    });
+  });
+
+  const maxReps = run.o.maxRepresentatives;
+  const addedFaces = (c: WorkCluster): FaceInput[] => c.added.map((f) => run.faces[f]);
+  const createdClusters = created.map((i) => buildSummary(run.clusters[i].id, addedFaces(run.clusters[i]), maxReps));
+  const updatedClusters: ClusterSummary[] = [];
+  for (const c of run.clusters) {
+    if (!c.existing || c.mergedInto) continue;
+    const absorbed = run.clusters.filter((m) => m.mergedInto !== null && root(m) === c);
+    if (c.added.length === 0 && absorbed.length === 0) continue;
+    let s = c.added.length > 0 ? addFacesToSummary(c.existing, addedFaces(c), maxReps) : c.existing;
+    for (const m of absorbed) {
+      const mSummary = m.existing && m.added.length > 0 ? addFacesToSummary(m.existing, addedFaces(m), maxReps) : m.existing;
+      if (mSummary) s = mergeSummaries(s, mSummary, maxReps);
+    }
+    updatedClusters.push(s);
+  }
+
+  const joinedExisting = assignments.filter((a) => a.reason === 'joined-existing').length;
+  const joinedNew = assignments.filter((a) => a.reason === 'joined-new' || a.reason === 'seeded-new').length;
+  return {
+    assignments,
+    createdClusters,
+    updatedClusters,
+    merges,
+    stats: {
+      newFaces: nNew,
+      candidates: input.candidates.length,
+      poolFaces: pool.length,
+      joinedExisting,
+      joinedNew,
+      independent: assignments.filter((a) => a.clusterId === null).length,
+      createdClusters: createdClusters.length,
+      merges: merges.length,
+      millis: Date.now() - started,
+    },
+  };
+}
+
+/**
+ * Clusters all faces at once (full rebuild; also the benchmark's reference): the same algorithm as an
+ * incremental run from an empty state, so both paths share every threshold.
+ */
+export async function clusterBatch(
+  faces: FaceInput[],
+  options: Partial<ClusteringOptions> | undefined,
+  newId: () => string,
+): Promise<BatchResult> {
+  const result = await clusterIncremental({ clusters: [], candidates: [], newFaces: faces, options }, newId);
+  return { assignments: result.assignments, clusters: result.createdClusters, stats: result.stats };
+}

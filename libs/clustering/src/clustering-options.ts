@@ -1,0 +1,28 @@
+import type { ClusteringOptions } from './clustering.types';
+
+/**
+ * Defaults tuned on LFW-dev with the project's 512-d model (same-person cosine ~0.68, different ~0.005).
+ * See libs/clustering/README.md for the measurements behind them.
+ */
+export const DEFAULT_CLUSTERING_OPTIONS: Readonly<ClusteringOptions> = {
+  linkageThreshold: 0.4,
+  joinThreshold: 0.4,
+  joinThresholdNonHD: 0.45,
+  mergeThreshold: 0.5,
+  minClusterImages: 3,
+  knn: 20,
+  minEdgeSimilarity: 0.25,
+  clusterCandidates: 8,
+  maxRepresentatives: 4,
+};
+
+export function resolveOptions(options: Partial<ClusteringOptions> | undefined): ClusteringOptions {
+  const o = { ...DEFAULT_CLUSTERING_OPTIONS, ...(options ?? {}) };
+  if (o.joinThresholdNonHD < o.joinThreshold) {
+    throw new RangeError('joinThresholdNonHD must be >= joinThreshold');
+  }
+  if (o.minClusterImages < 1 || o.knn < 1 || o.maxRepresentatives < 1) {
+    throw new RangeError('minClusterImages, knn and maxRepresentatives must be >= 1');
+  }
+  return o;
+}

@@ -1,0 +1,13 @@
+export * from './clustering.types';
+export * from './clustering-options';
+export * from './cluster-incremental';
+export * from './cluster-summary';
+export * from './summary-serializer';
+export * from './choose-cover';
+export * from './cluster-stats';
+export * from './neighbour-index';
+export * from './onnx-neighbour-index';
+export { averageLinkage } from './average-linkage';
+export type { LinkageGroup, LinkageInput } from './average-linkage';
+export { hashImageId } from './vector-math';
+export * from './synthetic-faces';

@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, In, Repository } from 'typeorm';
+import { FigureClusterEntity } from '../entities';
+
+export type ClusterSortField = 'CreateTime' | 'UpdateTime' | 'FaceCount' | 'ImageCount' | 'Name';
+
+const sortColumn: Record<ClusterSortField, string> = {
+  CreateTime: 'c.create_time',
+  UpdateTime: 'c.update_time',
+  FaceCount: 'c.face_count',
+  ImageCount: 'c.image_count',
+  Name: 'c.name',
+};
+
+export interface ClusterListQuery {
+  datasetId: string;
+  sort: ClusterSortField;
+  order: 'ASC' | 'DESC';
+  limit: number;
+  /** Keyset cursor: the sort value and id of the last row of the previous page. */
+  after?: { value: string | number; id: string };
+  createTimeRange?: { start?: Date; end?: Date };
+  updateTimeRange?: { start?: Date; end?: Date };
+  /** IMM's ObjectId filter on QueryFigureClusters (cluster uuids). */
+  ids?: string[];
+  customLabels?: Record<string, string>;
+}
+
+/** Columns for API responses: everything but the clustering summary blob. */
+const publicColumns = {
+  id: true, datasetId: true, name: true, customLabels: true, metaLockVersion: true, faceCount: true,
+  imageCount: true, videoCount: true, gender: true, averageAge: true, minAge: true, maxAge: true,
+  coverFigureId: true, createTime: true, updateTime: true,
+} as const;
+
+@Injectable()
+export class FigureClusterRepository {
+  private readonly clusters: Repository<FigureClusterEntity>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.clusters = dataSource.getRepository(FigureClusterEntity);
+  }
+
+  findById(datasetId: string, id: string): Promise<FigureClusterEntity | null> {
+    return this.clusters.findOne({ where: { datasetId, id }, select: publicColumns });
+  }
+
+  findByIds(datasetId: string, ids: string[]): Promise<FigureClusterEntity[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.clusters.find({ where: { datasetId, id: In(ids) }, select: publicColumns });
+  }
+
+  async list(query: ClusterListQuery): Promise<FigureClusterEntity[]> {
+    const column = sortColumn[query.sort];
+    const qb = this.clusters
+      .createQueryBuilder('c')
+      .select(Object.keys(publicColumns).map((k) => `c.${k}`))
+      .where('c.dataset_id = :datasetId', { datasetId: query.datasetId })
+      .orderBy(column, query.order)
+      .addOrderBy('c.id', query.order)
+      .limit(query.limit);
+    if (query.ids?.length) qb.andWhere('c.id IN (:...ids)', { ids: query.ids });
+    if (query.customLabels && Object.keys(query.customLabels).length > 0) {
+      qb.andWhere('c.custom_labels @> :labels::jsonb', { labels: JSON.stringify(query.customLabels) });
+    }
+    const range = (col: string, key: string, r?: { start?: Date; end?: Date }): void => {
+      if (r?.start) qb.andWhere(`${col} >= :${key}Start`, { [`${key}Start`]: r.start });
+      if (r?.end) qb.andWhere(`${col} <= :${key}End`, { [`${key}End`]: r.end });
+    };
+    range('c.create_time', 'ct', query.createTimeRange);
+    range('c.update_time', 'ut', query.updateTimeRange);
+    if (query.after) {
+      const op = query.order === 'ASC' ? '>' : '<';
+      qb.andWhere(`(${column}, c.id) ${op} (:afterValue, :afterId)`, {
+        afterValue: query.after.value,
+        afterId: query.after.id,
+      });
+    }
+    return qb.getMany();
+  }
+
+  count(query: Omit<ClusterListQuery, 'sort' | 'order' | 'limit' | 'after'>): Promise<number> {
+    const qb = this.clusters.createQueryBuilder('c').where('c.dataset_id = :datasetId', { datasetId: query.datasetId });
+    if (query.ids?.length) qb.andWhere('c.id IN (:...ids)', { ids: query.ids });
+    if (query.customLabels && Object.keys(query.customLabels).length > 0) {
+      qb.andWhere('c.custom_labels @> :labels::jsonb', { labels: JSON.stringify(query.customLabels) });
+    }
+    return qb.getCount();
+  }
+
+  /**
+   * Renames or relabels a cluster. With `expectedVersion`, the update applies only when the stored
+   * MetaLockVersion matches (IMM's optimistic lock); returns false otherwise.
+   */
+  async updateMeta(
+    datasetId: string,
+    id: string,
+    values: { name?: string; customLabels?: Record<string, string> },
+    expectedVersion?: number,
+  ): Promise<boolean> {
+    const qb = this.clusters
+      .createQueryBuilder()
+      .update()
+      .set({ ...values, metaLockVersion: () => 'meta_lock_version + 1' })
+      .where('dataset_id = :datasetId AND id = :id', { datasetId, id });
+    if (expectedVersion !== undefined) qb.andWhere('meta_lock_version = :expectedVersion', { expectedVersion });
+    const result = await qb.execute();
+    return (result.affected ?? 0) > 0;
+  }
+}

@@ -1,0 +1,180 @@
+import { Injectable } from '@nestjs/common';
+import { JsonObject } from '../entities/json';
+import { DataSource, In, Repository } from 'typeorm';
+import { FigureEntity, FileEntity } from '../entities';
+
+export interface PendingFileInput {
+  datasetId: string;
+  uri: string;
+  bucket: string;
+  objectKey: string;
+  customId?: string | null;
+  customLabels?: Record<string, string>;
+  extra?: JsonObject;
+  userData?: string | null;
+}
+
+export interface IndexedImageInfo {
+  etag: string | null;
+  size: number | null;
+  contentType: string | null;
+  fileModifiedTime: Date | null;
+  imageWidth: number;
+  imageHeight: number;
+  imageFormat: string;
+}
+
+/** A face ready to be stored: everything of FigureEntity the indexer computes. */
+export type NewFigure = Omit<FigureEntity, 'id' | 'fileId' | 'datasetId' | 'clusterId' | 'clusterState' | 'createTime' | 'file' | 'dataset' | 'cluster'>;
+
+/** Files and their figures: one aggregate (figures die with their file). */
+@Injectable()
+export class FileRepository {
+  private readonly files: Repository<FileEntity>;
+  private readonly figures: Repository<FigureEntity>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.files = dataSource.getRepository(FileEntity);
+    this.figures = dataSource.getRepository(FigureEntity);
+  }
+
+  /**
+   * Records files as pending (insert, or reset an existing row of the same dataset and URI).
+   * Returns the rows in input order.
+   */
+  async upsertPending(inputs: PendingFileInput[]): Promise<FileEntity[]> {
+    if (inputs.length === 0) return [];
+    await this.files
+      .createQueryBuilder()
+      .insert()
+      .values(
+        inputs.map((i) => ({
+          datasetId: i.datasetId,
+          uri: i.uri,
+          bucket: i.bucket,
+          objectKey: i.objectKey,
+          customId: i.customId ?? null,
+          customLabels: i.customLabels ?? {},
+          extra: i.extra ?? {},
+          userData: i.userData ?? null,
+          status: 'pending',
+          errorCode: null,
+          errorMessage: null,
+        })),
+      )
+      .orUpdate(
+        ['custom_id', 'custom_labels', 'extra', 'user_data', 'status', 'error_code', 'error_message', 'update_time'],
+        ['dataset_id', 'uri'],
+      )
+      .execute();
+    const rows = await this.files.find({
+      where: inputs.map((i) => ({ datasetId: i.datasetId, uri: i.uri })),
+    });
+    const byKey = new Map(rows.map((r) => [`${r.datasetId}\u0000${r.uri}`, r]));
+    return inputs.map((i) => byKey.get(`${i.datasetId}\u0000${i.uri}`)!);
+  }
+
+  findById(id: string): Promise<FileEntity | null> {
+    return this.files.findOne({ where: { id } });
+  }
+
+  findByUri(datasetId: string, uri: string): Promise<FileEntity | null> {
+    return this.files.findOne({ where: { datasetId, uri } });
+  }
+
+  findByUris(datasetId: string, uris: string[]): Promise<FileEntity[]> {
+    if (uris.length === 0) return Promise.resolve([]);
+    return this.files.find({ where: { datasetId, uri: In(uris) } });
+  }
+
+  /** Figures of the given files, in face order (for GetFileMeta / SimpleQuery responses). */
+  figuresOfFiles(fileIds: string[]): Promise<FigureEntity[]> {
+    if (fileIds.length === 0) return Promise.resolve([]);
+    return this.figures.find({
+      where: { fileId: In(fileIds) },
+      order: { fileId: 'ASC', faceIndex: 'ASC' },
+      select: figureColumnsWithoutBlobs,
+    });
+  }
+
+  findFigure(figureId: string): Promise<FigureEntity | null> {
+    return this.figures.findOne({ where: { id: figureId } });
+  }
+
+  async thumbnail(figureId: string): Promise<Buffer | null> {
+    const row = await this.figures.findOne({ where: { id: figureId }, select: { id: true, thumbnail: true } });
+    return row?.thumbnail ?? null;
+  }
+
+  /** Deletes files by URI; their figures go with them (FK cascade). Returns the deleted rows. */
+  async deleteByUris(datasetId: string, uris: string[]): Promise<Array<{ id: string; uri: string }>> {
+    if (uris.length === 0) return [];
+    const rows: Array<{ id: string; uri: string }> = await this.dataSource.query(
+      'DELETE FROM files WHERE dataset_id = $1 AND uri = ANY($2::text[]) RETURNING id, uri',
+      [datasetId, uris],
+    );
+    return rows;
+  }
+
+  async markFailed(fileId: string, code: string, message: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await manager.delete(FigureEntity, { fileId });
+      await manager.update(FileEntity, { id: fileId }, {
+        status: 'failed',
+        errorCode: code,
+        errorMessage: message.slice(0, 2000),
+        figureCount: 0,
+        indexedTime: new Date(),
+      });
+    });
+  }
+
+  /** Marks a file indexed without touching its figures (content unchanged since the last index). */
+  async markUnchanged(fileId: string): Promise<void> {
+    await this.files.update({ id: fileId }, { status: 'indexed', errorCode: null, errorMessage: null, indexedTime: new Date() });
+  }
+
+  /**
+   * Replaces a file's figures with a fresh detection result in one transaction, so a re-index never
+   * duplicates faces and a crash leaves the previous state.
+   */
+  async completeIndexing(fileId: string, info: IndexedImageInfo, figures: NewFigure[]): Promise<FigureEntity[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const file = await manager.findOne(FileEntity, { where: { id: fileId }, lock: { mode: 'pessimistic_write' } });
+      if (!file) return [];
+      await manager.delete(FigureEntity, { fileId });
+      let saved: FigureEntity[] = [];
+      if (figures.length > 0) {
+        const rows = figures.map((f, index) =>
+          manager.create(FigureEntity, {
+            ...f,
+            faceIndex: index,
+            fileId,
+            datasetId: file.datasetId,
+            clusterId: null,
+            clusterState: 'unavailable',
+          }),
+        );
+        saved = await manager.save(FigureEntity, rows);
+      }
+      await manager.update(FileEntity, { id: fileId }, {
+        ...info,
+        status: 'indexed',
+        errorCode: null,
+        errorMessage: null,
+        figureCount: figures.length,
+        indexedTime: new Date(),
+      });
+      return saved;
+    });
+  }
+}
+
+/** Every figure column except the embedding and the thumbnail, which only workers and the thumbnail route read. */
+export const figureColumnsWithoutBlobs = {
+  id: true, fileId: true, datasetId: true, clusterId: true, clusterState: true, faceIndex: true,
+  left: true, top: true, width: true, height: true, figureConfidence: true, age: true, ageSD: true,
+  gender: true, genderConfidence: true, pitch: true, roll: true, yaw: true, emotion: true,
+  emotionConfidence: true, mouth: true, mouthConfidence: true, eyesOpen: true, sharpness: true,
+  faceQuality: true, isHD: true, createTime: true,
+} as const;

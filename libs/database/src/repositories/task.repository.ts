@@ -1,0 +1,141 @@
+import { Injectable } from '@nestjs/common';
+import { JsonObject } from '../entities/json';
+import { DataSource, LessThan, Repository } from 'typeorm';
+import { TaskEntity } from '../entities';
+
+export interface NewTask {
+  id: string;
+  projectId: string;
+  datasetId: string | null;
+  taskType: string;
+  eventId: string;
+  requestId?: string | null;
+  userData?: string | null;
+  tags?: TaskEntity['tags'];
+  notification?: JsonObject | null;
+  details?: JsonObject;
+  ttlDays: number;
+}
+
+export interface TaskListFilter {
+  projectId: string;
+  taskTypes?: string[];
+  status?: string;
+  tagSelector?: Record<string, string>;
+  startTimeRange?: { start?: Date; end?: Date };
+  endTimeRange?: { start?: Date; end?: Date };
+  order: 'ASC' | 'DESC';
+  /** Keyset cursor: the (startTime, id) of the last row of the previous page. */
+  after?: { startTime: Date; id: string };
+  limit: number;
+}
+
+@Injectable()
+export class TaskRepository {
+  private readonly tasks: Repository<TaskEntity>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.tasks = dataSource.getRepository(TaskEntity);
+  }
+
+  async create(task: NewTask): Promise<TaskEntity> {
+    const { ttlDays, ...values } = task;
+    const entity = this.tasks.create({
+      ...values,
+      status: 'Running',
+      progress: 0,
+      tags: values.tags ?? [],
+      details: values.details ?? {},
+      expiresAt: new Date(Date.now() + ttlDays * 86_400_000),
+    });
+    return this.tasks.save(entity);
+  }
+
+  /** A live (unexpired) task of a project. */
+  findLive(projectId: string, id: string): Promise<TaskEntity | null> {
+    return this.tasks
+      .createQueryBuilder('t')
+      .where('t.id = :id AND t.project_id = :projectId AND t.expires_at > now()', { id, projectId })
+      .getOne();
+  }
+
+  findById(id: string): Promise<TaskEntity | null> {
+    return this.tasks.findOne({ where: { id } });
+  }
+
+  async setProgress(id: string, progress: number, details?: JsonObject): Promise<void> {
+    await this.tasks.update({ id }, details ? { progress, details } : { progress });
+  }
+
+  /** Moves a Running task to its end state; a task that already ended is left alone. Returns whether it changed. */
+  async finish(id: string, outcome: { status: 'Succeeded' | 'Failed'; code?: string; message?: string; details?: JsonObject }): Promise<boolean> {
+    const result = await this.tasks
+      .createQueryBuilder()
+      .update()
+      .set({
+        status: outcome.status,
+        code: outcome.code ?? (outcome.status === 'Succeeded' ? 'Success' : 'InternalError'),
+        message: outcome.message ?? (outcome.status === 'Succeeded' ? 'Success' : 'Failed'),
+        progress: 100,
+        endTime: () => 'now()',
+        ...(outcome.details ? { details: outcome.details } : {}),
+      })
+      .where("id = :id AND status = 'Running'", { id })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * Atomically records one file of an indexing task as done (or failed) and returns the new counters.
+   * details = { total, done, failed, files: [{URI, Error}] }.
+   */
+  async recordFileOutcome(id: string, uri: string, error: string | null): Promise<{ total: number; done: number; failed: number } | null> {
+    const rows: Array<{ details: { total: number; done: number; failed: number } }> = await this.dataSource.query(
+      `UPDATE tasks SET
+         details = jsonb_set(jsonb_set(jsonb_set(details,
+           '{done}', to_jsonb(COALESCE((details->>'done')::int, 0) + 1)),
+           '{failed}', to_jsonb(COALESCE((details->>'failed')::int, 0) + $3::int)),
+           '{files}', COALESCE(details->'files', '[]'::jsonb) || jsonb_build_array(jsonb_build_object('URI', $2::text, 'Error', COALESCE($4::text, ''))))
+       WHERE id = $1 RETURNING details`,
+      [id, uri, error ? 1 : 0, error],
+    );
+    const details = rows[0]?.details;
+    if (!details) return null;
+    const progress = details.total > 0 ? Math.min(100, Math.floor((details.done / details.total) * 100)) : 100;
+    await this.dataSource.query('UPDATE tasks SET progress = $2 WHERE id = $1', [id, progress]);
+    return { total: details.total, done: details.done, failed: details.failed };
+  }
+
+  list(filter: TaskListFilter): Promise<TaskEntity[]> {
+    const qb = this.tasks
+      .createQueryBuilder('t')
+      .where('t.project_id = :projectId AND t.expires_at > now()', { projectId: filter.projectId })
+      .orderBy('t.start_time', filter.order)
+      .addOrderBy('t.id', filter.order)
+      .limit(filter.limit);
+    if (filter.taskTypes?.length) qb.andWhere('t.task_type IN (:...types)', { types: filter.taskTypes });
+    if (filter.status) qb.andWhere('t.status = :status', { status: filter.status });
+    if (filter.tagSelector && Object.keys(filter.tagSelector).length > 0) {
+      qb.andWhere('t.tags @> :tags::jsonb', { tags: JSON.stringify(filter.tagSelector) });
+    }
+    const range = (column: string, r?: { start?: Date; end?: Date }, key = column): void => {
+      if (r?.start) qb.andWhere(`${column} >= :${key}Start`, { [`${key}Start`]: r.start });
+      if (r?.end) qb.andWhere(`${column} <= :${key}End`, { [`${key}End`]: r.end });
+    };
+    range('t.start_time', filter.startTimeRange, 'st');
+    range('t.end_time', filter.endTimeRange, 'et');
+    if (filter.after) {
+      const op = filter.order === 'ASC' ? '>' : '<';
+      qb.andWhere(`(t.start_time, t.id) ${op} (:afterTime, :afterId)`, {
+        afterTime: filter.after.startTime,
+        afterId: filter.after.id,
+      });
+    }
+    return qb.getMany();
+  }
+
+  async purgeExpired(now = new Date()): Promise<number> {
+    const result = await this.tasks.delete({ expiresAt: LessThan(now) });
+    return result.affected ?? 0;
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Face quality and sharpness. Pure functions; the constants are calibrated on LFW (see bench/verify.ts and
+ * the numbers in the inference README section of the lead's report).
+ */
+
+/** Laplacian variance at which sharpness reaches 1 - 1/e (calibrated on aligned 112x112 LFW crops). */
+export const SHARPNESS_SCALE = 150;
+
+/** Squashes the Laplacian variance of the aligned crop into 0..1 (0 = flat / blurred, -> 1 = crisp). */
+export function sharpnessFromLaplacian(variance: number): number {
+  return 1 - Math.exp(-Math.max(0, variance) / SHARPNESS_SCALE);
+}
+
+export interface QualityInputs {
+  /** Detection box side in original pixels (geometric mean of width and height). */
+  faceSize: number;
+  /** Detector score 0..1. */
+  detectorScore: number;
+  /** Sharpness 0..1. */
+  sharpness: number;
+  /** Head pose in degrees; undefined when the pose model was not run. */
+  yaw?: number;
+  pitch?: number;
+  /** Probability both eyes are open; undefined when not computed. */
+  eyesOpen?: number;
+  /** RMS error (in 112-px template units) of the 5-point similarity fit: large for profiles and non-faces. */
+  alignmentError: number;
+}
+
+/** Soft ramp: 0 at or below `lo`, 1 at or above `hi`, smoothstep between. */
+function ramp(x: number, lo: number, hi: number): number {
+  const t = Math.min(1, Math.max(0, (x - lo) / (hi - lo)));
+  return t * t * (3 - 2 * t);
+}
+
+/**
+ * faceQuality in 0..1: a product of factors that each cost recognisability.
+ * - size: 0 at 16 px, 1 from 64 px (the embedding input is 112 px; below ~40 px identity detail is gone);
+ * - pose: 1 up to 20 degrees of yaw or pitch, falling to 0.2 at 70 degrees;
+ * - alignment: the 5 landmarks fit the frontal template (rms error 0..8 -> 1, 20+ -> 0.3);
+ * - sharpness: 0.4 + 0.6 x sharpness;
+ * - detector score: 0.5 + 0.5 x ramp(score, 0.6, 0.95);
+ * - eyes: 0.85 + 0.15 x eyesOpen (closed eyes hurt a little).
+ */
+export function faceQuality(q: QualityInputs): number {
+  const size = ramp(q.faceSize, 16, 64);
+  const worstAngle = Math.max(Math.abs(q.yaw ?? 0), Math.abs(q.pitch ?? 0));
+  const pose = 1 - 0.8 * ramp(worstAngle, 20, 70);
+  const alignment = 1 - 0.7 * ramp(q.alignmentError, 8, 20);
+  const sharp = 0.4 + 0.6 * q.sharpness;
+  const detector = 0.5 + 0.5 * ramp(q.detectorScore, 0.6, 0.95);
+  const eyes = q.eyesOpen === undefined ? 1 : 0.85 + 0.15 * q.eyesOpen;
+  return Math.min(1, Math.max(0, size * pose * alignment * sharp * detector * eyes));
+}
+
+/** IMM's HD rule: face larger than 75x75 px, |pitch|, |roll|, |yaw| all below 30 degrees, faceQuality > 0.8. */
+export function isHighDefinition(
+  width: number,
+  height: number,
+  pose: { pitch: number; roll: number; yaw: number } | undefined,
+  quality: number,
+): boolean {
+  if (width <= 75 || height <= 75 || quality <= 0.8) return false;
+  if (!pose) return false;
+  return Math.abs(pose.pitch) < 30 && Math.abs(pose.roll) < 30 && Math.abs(pose.yaw) < 30;
+}

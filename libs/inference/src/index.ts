@@ -1,0 +1,13 @@
+export { InferenceModule, createFacePipeline } from './inference.module';
+export { FacePipeline, EMBEDDING_NORMALISATION, type AnalysisWithDiagnostics } from './face-pipeline.service';
+export { ImageRejectedError, type ImageRejectedCode } from './image-rejected.error';
+export { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE } from './image.repository';
+export {
+  ALL_FACE_ATTRIBUTES,
+  INFERENCE_OPTIONS,
+  type FaceAttributeName,
+  type InferenceOptions,
+} from './inference.options';
+export type { AnalyzeOptions, DetectedFace, FaceBoundary, HeadPose, ImageAnalysis, StageTimings } from './face.types';
+export { EMOTIONS, type Emotion } from './face-attributes';
+export type { Point } from './similarity-transform';

@@ -1,0 +1,38 @@
+/** Attributes beyond detection and embedding; each costs one extra model run per face. */
+export type FaceAttributeName = 'age' | 'gender' | 'pose' | 'emotion' | 'eyes';
+
+export const ALL_FACE_ATTRIBUTES: readonly FaceAttributeName[] = ['age', 'gender', 'pose', 'emotion', 'eyes'];
+
+/** Plain settings object; the app's config lib builds it from the environment. */
+export interface InferenceOptions {
+  /** onnxruntime intra-op threads per session (1 is fastest per core for these small models). */
+  intraOpThreads: number;
+  /** onnxruntime inter-op threads per session. */
+  interOpThreads: number;
+  /** Let onnxruntime worker threads spin while idle; only worth it with intraOpThreads > 1 on idle cores. */
+  allowSpinning: boolean;
+  /** Smallest face side (original pixels) the detector must find; smaller means more detection tiles. Default 40. */
+  detectionMinFaceSize?: number;
+  /** Detector score threshold (0..1) before the landmark/alignment checks. Default 0.7. */
+  detectionScoreThreshold?: number;
+  /** Attributes computed by default (per call overridable). Default: all. */
+  attributes?: readonly FaceAttributeName[];
+  /** Folder with the fr_*.onnx files; default: the faceplugin-face-recognition-js package's model folder. */
+  modelDir?: string;
+}
+
+export type ResolvedInferenceOptions = Required<Omit<InferenceOptions, 'modelDir'>> & { modelDir?: string };
+
+export const INFERENCE_OPTIONS = Symbol('INFERENCE_OPTIONS');
+
+export function resolveInferenceOptions(options: InferenceOptions): ResolvedInferenceOptions {
+  return {
+    intraOpThreads: options.intraOpThreads,
+    interOpThreads: options.interOpThreads,
+    allowSpinning: options.allowSpinning,
+    detectionMinFaceSize: options.detectionMinFaceSize ?? 40,
+    detectionScoreThreshold: options.detectionScoreThreshold ?? 0.7,
+    attributes: options.attributes ?? ALL_FACE_ATTRIBUTES,
+    modelDir: options.modelDir,
+  };
+}

@@ -1,0 +1,3 @@
+export * from './test-database';
+export * from './test-s3';
+export * from './wait';
