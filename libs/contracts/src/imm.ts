@@ -36,7 +36,7 @@ export function toFigureClusterId(clusterUuid: string): string {
 /** Cluster-<uuid> -> uuid, or null when the value is not a well-formed cluster id. */
 export function parseFigureClusterId(objectId: string): string | null {
   const match = /^Cluster-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(objectId);
-  return match ? match[1]!.toLowerCase() : null;
+  return match ? match[1].toLowerCase() : null;
 }
 
 /** oss://bucket/key or s3://bucket/key (both mean the configured S3-compatible store). */
@@ -49,7 +49,7 @@ export interface ParsedUri {
 export function parseStorageUri(uri: string): ParsedUri | null {
   const match = /^(oss|s3):\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.*)$/.exec(uri);
   if (!match) return null;
-  const key = match[3]!;
+  const key = match[3];
   if (key.length > 1024 || key.includes('\u0000')) return null;
-  return { scheme: match[1] as 'oss' | 's3', bucket: match[2]!, key };
+  return { scheme: match[1] as 'oss' | 's3', bucket: match[2], key };
 }

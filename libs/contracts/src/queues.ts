@@ -81,3 +81,29 @@ export const jobId = {
   clusterDebounceKey: (datasetId: string): string => `cluster:${datasetId}`,
   clusterRequest: (taskId: string): string => `cluster-task:${taskId}`,
 };
+
+/**
+ * BullMQ job options for a debounced ClusterDatasetJob (BullMQ "debounce mode": deduplication with ttl,
+ * extend and replace plus a delay). Every add within `delayMs` of the previous one replaces the waiting
+ * delayed job and restarts its delay, so one run happens `delayMs` after the LAST trigger of a dataset.
+ * The indexer (after each indexed file) and the gateway (after deletes) must both use this helper so their
+ * triggers collapse into the same job. No custom jobId: BullMQ generates one per replacement.
+ */
+export function debouncedClusterJobOptions(
+  datasetId: string,
+  delayMs: number,
+): {
+  delay: number;
+  deduplication: { id: string; ttl: number; extend: true; replace: true };
+  removeOnComplete: true;
+  removeOnFail: { count: number };
+} {
+  // BullMQ treats a ttl of 0 as "no ttl" (simple mode); keep at least 1 ms so the mode stays debounce.
+  const ttl = Math.max(1, delayMs);
+  return {
+    delay: delayMs,
+    deduplication: { id: jobId.clusterDebounceKey(datasetId), ttl, extend: true, replace: true },
+    removeOnComplete: true,
+    removeOnFail: { count: 100 },
+  };
+}

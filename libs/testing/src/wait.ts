@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 
 /** Polls `probe` until it returns a truthy value (returned) or the timeout elapses (throws with `what`). */
 export async function waitFor<T>(
@@ -18,7 +19,7 @@ export async function waitFor<T>(
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
-  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`);
 }
 
 /** A BullMQ key prefix unique to this test run, so parallel runs never share queues. */
@@ -26,7 +27,7 @@ export function testQueuePrefix(label = 'fc'): string {
   return `test-${label}-${randomBytes(4).toString('hex')}`;
 }
 
-/** Where the labelled photos live (../shared/datasets), or null with the reason when absent. */
+/** Where the labelled photos live: FACECLUSTER_DATASETS, default ../shared/datasets beside the repo. */
 export function datasetsDir(): string {
-  return process.env.FACECLUSTER_DATASETS ?? require('node:path').resolve(__dirname, '../../../../shared/datasets');
+  return process.env.FACECLUSTER_DATASETS ?? resolve(__dirname, '../../../../shared/datasets');
 }

@@ -69,7 +69,7 @@ export class DatasetRepository {
   }
 
   async counts(datasetId: string): Promise<DatasetCounts> {
-    const [row] = await this.dataSource.query(
+    const [row]: Array<Record<string, string>> = await this.dataSource.query(
       `SELECT
          (SELECT COUNT(*) FROM files WHERE dataset_id = $1) AS "fileCount",
          (SELECT COALESCE(SUM(size), 0) FROM files WHERE dataset_id = $1) AS "totalFileSize",
@@ -83,7 +83,7 @@ export class DatasetRepository {
       [datasetId],
     );
     const out = {} as DatasetCounts;
-    for (const [key, value] of Object.entries(row as Record<string, string>)) {
+    for (const [key, value] of Object.entries(row ?? {})) {
       (out as unknown as Record<string, number>)[key] = Number(value);
     }
     return out;
