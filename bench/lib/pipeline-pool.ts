@@ -14,6 +14,7 @@ export class PipelinePool {
   private readonly pending = new Map<number, { resolve: (r: WorkerResult) => void; reject: (e: Error) => void; worker: Worker }>();
   private nextId = 0;
   private local?: FacePipeline;
+  private localTail: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly size: number,
@@ -53,7 +54,13 @@ export class PipelinePool {
   }
 
   run(task: WorkerTask): Promise<WorkerResult> {
-    if (this.local) return runTask(this.local, task);
+    if (this.local) {
+      // In-process: one image at a time, like one worker.
+      const local = this.local;
+      const result = this.localTail.then(() => runTask(local, task));
+      this.localTail = result.catch(() => undefined);
+      return result;
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ task, resolve, reject });
       this.pump();

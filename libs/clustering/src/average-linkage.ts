@@ -32,12 +32,12 @@ export interface LinkageGroup {
 export function averageLinkage(input: LinkageInput): LinkageGroup[] {
   const { vectors, dim, imageKeys, neighbours, threshold, minEdgeSimilarity } = input;
   const n = imageKeys.length;
-  const sums: Float32Array[] = new Array(n);
+  const sums = new Array<Float32Array>(n);
   const counts = new Int32Array(n).fill(1);
   const versions = new Int32Array(n);
   const parent = new Int32Array(n);
-  const images: Array<Set<number> | null> = new Array(n).fill(null);
-  const adjacency: Array<Set<number>> = new Array(n);
+  const images = new Array<Set<number> | null>(n).fill(null);
+  const adjacency = new Array<Set<number>>(n);
   for (let i = 0; i < n; i++) {
     sums[i] = vectors.subarray(i * dim, (i + 1) * dim);
     parent[i] = i;

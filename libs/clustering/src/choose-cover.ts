@@ -38,9 +38,20 @@ export function coverScore(face: CoverCandidate, weights: CoverWeights = DEFAULT
   const quality = face.quality === undefined ? 0.5 : clamp01(face.quality);
   const sharpness = face.sharpness === undefined ? 0.5 : clamp01(face.sharpness);
   const frontal = face.headPose
-    ? clamp01(1 - (Math.abs(face.headPose.yaw) / 60 + Math.abs(face.headPose.pitch) / 45 + Math.abs(face.headPose.roll) / 90) / 2)
+    ? clamp01(
+        1 -
+          (Math.abs(face.headPose.yaw) / 60 + Math.abs(face.headPose.pitch) / 45 + Math.abs(face.headPose.roll) / 90) /
+            2,
+      )
     : 0.5;
-  const eyes = face.eyesOpen === undefined ? 0.5 : typeof face.eyesOpen === 'boolean' ? (face.eyesOpen ? 1 : 0) : clamp01(face.eyesOpen);
+  const eyes =
+    face.eyesOpen === undefined
+      ? 0.5
+      : typeof face.eyesOpen === 'boolean'
+        ? face.eyesOpen
+          ? 1
+          : 0
+        : clamp01(face.eyesOpen);
   // 32 px faces score 0, 256 px and above score 1, logarithmic in between.
   const side = face.width !== undefined && face.height !== undefined ? Math.sqrt(face.width * face.height) : undefined;
   const size = side === undefined ? 0.5 : clamp01(Math.log2(Math.max(side, 1) / 32) / 3);

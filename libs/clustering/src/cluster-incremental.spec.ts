@@ -19,7 +19,11 @@ function clusterOf(result: ClusteringResult, faceId: string): string | null | un
 }
 
 /** Applies a run's result to the caller-side state, as the clusterer app would. */
-function applyRun(state: { clusters: ClusterSummary[]; candidates: FaceInput[] }, faces: FaceInput[], r: ClusteringResult) {
+function applyRun(
+  state: { clusters: ClusterSummary[]; candidates: FaceInput[] },
+  faces: FaceInput[],
+  r: ClusteringResult,
+) {
   const removed = new Set(r.merges.map((m) => m.from));
   const changed = new Map([...r.updatedClusters, ...r.createdClusters].map((c) => [c.clusterId, c]));
   const clusters = state.clusters.filter((c) => !removed.has(c.clusterId) && !changed.has(c.clusterId));
@@ -58,8 +62,6 @@ describe('clusterIncremental', () => {
     expect(clusterOf(r, person[0].faceId) === clusterOf(r, person[1].faceId)).toBe(false);
 
     // A later face of an image already in the cluster does not join it either.
-    const [more] = people([1], 3);
-    void more;
     const sameImage = { ...person[2], faceId: 'late-face', imageId: person[2].imageId };
     const r2 = await clusterIncremental(
       { clusters: r.createdClusters, candidates: [], newFaces: [sameImage] },
@@ -151,7 +153,8 @@ describe('clusterIncremental', () => {
     const r = await clusterBatch(faces, undefined, idFactory());
     const person = new Map(groups.flatMap((g, p) => g.map((f) => [f.faceId, p] as const)));
     const members = new Map<string, number[]>();
-    for (const a of r.assignments) if (a.clusterId) members.set(a.clusterId, [...(members.get(a.clusterId) ?? []), person.get(a.faceId)!]);
+    for (const a of r.assignments)
+      if (a.clusterId) members.set(a.clusterId, [...(members.get(a.clusterId) ?? []), person.get(a.faceId)!]);
     for (const ps of members.values()) expect(new Set(ps).size).toBe(1);
     expect(members.size).toBe(sizes.filter((s) => s >= 3).length);
   });

@@ -171,12 +171,14 @@ class Run {
       Math.min(this.o.knn + 1, hd.length),
     );
     const imageKeyOf = new Map<string, number>();
-    const imageKeys = Int32Array.from(hd.map((f) => {
-      const id = this.faces[f].imageId;
-      let key = imageKeyOf.get(id);
-      if (key === undefined) imageKeyOf.set(id, (key = imageKeyOf.size));
-      return key;
-    }));
+    const imageKeys = Int32Array.from(
+      hd.map((f) => {
+        const id = this.faces[f].imageId;
+        let key = imageKeyOf.get(id);
+        if (key === undefined) imageKeyOf.set(id, (key = imageKeyOf.size));
+        return key;
+      }),
+    );
     const groups = averageLinkage({
       vectors,
       dim: this.dim,
@@ -278,7 +280,8 @@ class Run {
     const hashesOf = (c: WorkCluster): Uint32Array => {
       const all = new Set<number>(c.addedHashes);
       if (c.existing) for (const h of c.existing.imageHashes) all.add(h);
-      for (const m of this.clusters) if (m.mergedInto === c && m.existing) for (const h of m.existing.imageHashes) all.add(h);
+      for (const m of this.clusters)
+        if (m.mergedInto === c && m.existing) for (const h of m.existing.imageHashes) all.add(h);
       return Uint32Array.from(all).sort();
     };
     return sortedIntersects(hashesOf(a), hashesOf(b));
@@ -302,14 +305,31 @@ export async function clusterIncremental(input: IncrementalInput, newId: () => s
   const allNew = Array.from({ length: nNew }, (_, i) => i);
   const existingIdxs = run.clusters.map((_, i) => i);
 
+  const timings: Record<string, number> = {};
+  let lap = Date.now();
+  const mark = (phase: string): void => {
+    const now = Date.now();
+    timings[phase] = now - lap;
+    lap = now;
+  };
+  mark('prepare');
   await run.joinClusters(allNew, existingIdxs, 'joined-existing');
+  mark('joinExisting');
   const unassignedNew = allNew.filter((f) => run.assignedTo[f] < 0);
   const poolCandidates = await run.candidatePool(allNew, unassignedNew);
   await run.joinClusters(poolCandidates, existingIdxs, 'joined-existing');
+  mark('candidatePool');
   const pool = [...unassignedNew, ...poolCandidates].filter((f) => run.assignedTo[f] < 0);
   const created = await run.seedClusters(pool);
-  await run.joinClusters(pool.filter((f) => run.assignedTo[f] < 0), created, 'joined-new');
+  mark('seed');
+  await run.joinClusters(
+    pool.filter((f) => run.assignedTo[f] < 0),
+    created,
+    'joined-new',
+  );
+  mark('joinNew');
   const merges = await run.mergeExisting();
+  mark('mergeExisting');
 
   const root = (c: WorkCluster): WorkCluster => (c.mergedInto ? root(c.mergedInto) : c);
   const assignments: FaceAssignment[] = [];
@@ -334,11 +354,13 @@ export async function clusterIncremental(input: IncrementalInput, newId: () => s
     if (c.added.length === 0 && absorbed.length === 0) continue;
     let s = c.added.length > 0 ? addFacesToSummary(c.existing, addedFaces(c), maxReps) : c.existing;
     for (const m of absorbed) {
-      const mSummary = m.existing && m.added.length > 0 ? addFacesToSummary(m.existing, addedFaces(m), maxReps) : m.existing;
+      const mSummary =
+        m.existing && m.added.length > 0 ? addFacesToSummary(m.existing, addedFaces(m), maxReps) : m.existing;
       if (mSummary) s = mergeSummaries(s, mSummary, maxReps);
     }
     updatedClusters.push(s);
   }
+  mark('summaries');
 
   const joinedExisting = assignments.filter((a) => a.reason === 'joined-existing').length;
   const joinedNew = assignments.filter((a) => a.reason === 'joined-new' || a.reason === 'seeded-new').length;
@@ -357,6 +379,7 @@ export async function clusterIncremental(input: IncrementalInput, newId: () => s
       createdClusters: createdClusters.length,
       merges: merges.length,
       millis: Date.now() - started,
+      timings,
     },
   };
 }

@@ -45,16 +45,15 @@ export function buildSummary(clusterId: string, members: FaceInput[], maxReprese
     count: members.length,
     sum,
     ...pickRepresentatives(reps, maxRepresentatives, dim),
-    imageHashes: sortedUnion(new Uint32Array(0), members.map((m) => hashImageId(m.imageId))),
+    imageHashes: sortedUnion(
+      new Uint32Array(0),
+      members.map((m) => hashImageId(m.imageId)),
+    ),
   };
 }
 
 /** Returns a new summary with `added` faces folded in (embeddings are normalised here). */
-export function addFacesToSummary(
-  summary: ClusterSummary,
-  added: FaceInput[],
-  maxRepresentatives = 4,
-): ClusterSummary {
+export function addFacesToSummary(summary: ClusterSummary, added: FaceInput[], maxRepresentatives = 4): ClusterSummary {
   const dim = summary.sum.length;
   const sum = Float32Array.from(summary.sum);
   const reps = representativesOf(summary, dim);
@@ -68,7 +67,10 @@ export function addFacesToSummary(
     count: summary.count + added.length,
     sum,
     ...pickRepresentatives(reps, maxRepresentatives, dim),
-    imageHashes: sortedUnion(summary.imageHashes, added.map((f) => hashImageId(f.imageId))),
+    imageHashes: sortedUnion(
+      summary.imageHashes,
+      added.map((f) => hashImageId(f.imageId)),
+    ),
   };
 }
 

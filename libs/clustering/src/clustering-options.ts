@@ -5,10 +5,10 @@ import type { ClusteringOptions } from './clustering.types';
  * See libs/clustering/README.md for the measurements behind them.
  */
 export const DEFAULT_CLUSTERING_OPTIONS: Readonly<ClusteringOptions> = {
-  linkageThreshold: 0.4,
-  joinThreshold: 0.4,
-  joinThresholdNonHD: 0.45,
-  mergeThreshold: 0.5,
+  linkageThreshold: 0.45,
+  joinThreshold: 0.45,
+  joinThresholdNonHD: 0.5,
+  mergeThreshold: 0.55,
   minClusterImages: 3,
   knn: 20,
   minEdgeSimilarity: 0.25,

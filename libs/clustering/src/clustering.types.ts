@@ -52,11 +52,7 @@ export interface ClusteringOptions {
   indexFactory?: NeighbourIndexFactory;
 }
 
-export type FaceAssignmentReason =
-  | 'joined-existing'
-  | 'seeded-new'
-  | 'joined-new'
-  | 'independent';
+export type FaceAssignmentReason = 'joined-existing' | 'seeded-new' | 'joined-new' | 'independent';
 
 export interface FaceAssignment {
   faceId: string;
@@ -85,6 +81,8 @@ export interface ClusteringRunStats {
   createdClusters: number;
   merges: number;
   millis: number;
+  /** Wall-clock milliseconds per phase. */
+  timings: Record<string, number>;
 }
 
 export interface ClusteringResult {

@@ -11,3 +11,4 @@ export { averageLinkage } from './average-linkage';
 export type { LinkageGroup, LinkageInput } from './average-linkage';
 export { hashImageId } from './vector-math';
 export * from './synthetic-faces';
+export * from './clustering-metrics';

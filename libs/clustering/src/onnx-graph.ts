@@ -34,9 +34,7 @@ const FLOAT = 1;
 const INT64 = 7;
 
 function valueInfo(name: string, elemType: number, dims: Array<number | string>): number[] {
-  const dimBytes = dims.flatMap((d) =>
-    bytesField(1, typeof d === 'number' ? intField(1, d) : stringField(2, d)),
-  );
+  const dimBytes = dims.flatMap((d) => bytesField(1, typeof d === 'number' ? intField(1, d) : stringField(2, d)));
   const tensorType = [...intField(1, elemType), ...bytesField(2, dimBytes)];
   const typeProto = bytesField(1, tensorType);
   return [...stringField(1, name), ...bytesField(2, typeProto)];
@@ -73,11 +71,24 @@ export function buildTopKGraph(dim: number): Uint8Array {
     ...bytesField(12, valueInfo('indices', INT64, ['nq', 'kk'])),
   ];
   const opset = [...stringField(1, ''), ...intField(2, 13)];
-  const model = [
+  const model = [...intField(1, 8), ...stringField(2, 'facecluster'), ...bytesField(7, graph), ...bytesField(8, opset)];
+  return Uint8Array.from(model);
+}
+
+/** Inputs: `x` float[n, dim], `r` float[dim, out]. Output: `y` float[n, out] = x · r (random projection). */
+export function buildProjectionGraph(dim: number, out: number): Uint8Array {
+  const graph = [
+    ...bytesField(1, node('MatMul', ['x', 'r'], ['y'])),
+    ...stringField(2, 'projection'),
+    ...bytesField(11, valueInfo('x', FLOAT, ['n', dim])),
+    ...bytesField(11, valueInfo('r', FLOAT, [dim, out])),
+    ...bytesField(12, valueInfo('y', FLOAT, ['n', out])),
+  ];
+  const opset = [...stringField(1, ''), ...intField(2, 13)];
+  return Uint8Array.from([
     ...intField(1, 8),
     ...stringField(2, 'facecluster'),
     ...bytesField(7, graph),
     ...bytesField(8, opset),
-  ];
-  return Uint8Array.from(model);
+  ]);
 }

@@ -1,10 +1,14 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import { buildTopKGraph } from './onnx-graph';
+import { buildProjectionGraph, buildTopKGraph } from './onnx-graph';
+import { gaussian, seededRandom } from './random';
+import { dot } from './vector-math';
 import { JsExactNeighbourIndex, NeighbourIndex, NeighbourSearchResult } from './neighbour-index';
 
 type OrtModule = typeof import('onnxruntime-node');
 
 let ortModule: OrtModule | null | undefined;
+/** Set when onnxruntime loaded but cannot run here (e.g. under jest, whose sandbox has other typed-array classes). */
+let ortBroken = false;
 const sessions = new Map<string, Promise<InferenceSession>>();
 
 function loadOrt(): OrtModule | null {
@@ -21,18 +25,20 @@ function loadOrt(): OrtModule | null {
 }
 
 export function isOnnxRuntimeAvailable(): boolean {
-  return loadOrt() !== null;
+  return loadOrt() !== null && !ortBroken;
 }
 
-function session(ort: OrtModule, dim: number, threads: number): Promise<InferenceSession> {
-  const cacheKey = `${dim}:${threads}`;
+function session(ort: OrtModule, dim: number, threads: number, projectTo = 0): Promise<InferenceSession> {
+  const cacheKey = `${dim}:${threads}:${projectTo}`;
   let s = sessions.get(cacheKey);
   if (!s) {
-    s = ort.InferenceSession.create(buildTopKGraph(dim), {
+    s = ort.InferenceSession.create(projectTo > 0 ? buildProjectionGraph(dim, projectTo) : buildTopKGraph(dim), {
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
+      // No busy-waiting between the short runs: the clusterer shares its machine.
+      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
     });
     sessions.set(cacheKey, s);
   }
@@ -67,9 +73,25 @@ export class OnnxNeighbourIndex implements NeighbourIndex {
     const nq = queries.length / this.dim;
     const kk = Math.min(k, this.size);
     const ort = loadOrt();
-    if (!ort || kk === 0 || nq * this.size < (this.options.jsBelowDotProducts ?? 2_000_000)) {
+    if (!ort || ortBroken || kk === 0 || nq * this.size < (this.options.jsBelowDotProducts ?? 2_000_000)) {
       return this.js.search(queries, k);
     }
+    try {
+      return await this.searchOrt(ort, queries, k, kk);
+    } catch (error: unknown) {
+      if (!(error instanceof TypeError)) throw error;
+      ortBroken = true;
+      return this.js.search(queries, k);
+    }
+  }
+
+  private async searchOrt(
+    ort: OrtModule,
+    queries: Float32Array,
+    k: number,
+    kk: number,
+  ): Promise<NeighbourSearchResult> {
+    const nq = queries.length / this.dim;
     const s = await session(ort, this.dim, this.options.threads ?? 0);
     this.baseTensor ??= new ort.Tensor('float32', this.base, [this.size, this.dim]);
     const kTensor = new ort.Tensor('int64', BigInt64Array.from([BigInt(kk)]), [1]);
@@ -79,7 +101,10 @@ export class OnnxNeighbourIndex implements NeighbourIndex {
     const similarities = new Float32Array(nq * k).fill(-Infinity);
     for (let start = 0; start < nq; start += chunk) {
       const rows = Math.min(chunk, nq - start);
-      const q = new ort.Tensor('float32', queries.subarray(start * this.dim, (start + rows) * this.dim), [rows, this.dim]);
+      const q = new ort.Tensor('float32', queries.subarray(start * this.dim, (start + rows) * this.dim), [
+        rows,
+        this.dim,
+      ]);
       const out = await s.run({ queries: q, base: this.baseTensor, k: kTensor });
       const values = out.values.data as Float32Array;
       const idx = out.indices.data as BigInt64Array;
@@ -95,7 +120,117 @@ export class OnnxNeighbourIndex implements NeighbourIndex {
   }
 }
 
-/** onnxruntime when its native binding loads, plain JS otherwise. */
+/** x · R for a row-major x [n, dim] and R [dim, out], through onnxruntime when available. */
+async function project(x: Float32Array, dim: number, r: Float32Array, out: number): Promise<Float32Array> {
+  const n = x.length / dim;
+  const ort = loadOrt();
+  if (ort && !ortBroken) {
+    try {
+      const s = await session(ort, dim, 0, out);
+      const result = new Float32Array(n * out);
+      const chunk = 65536;
+      const rTensor = new ort.Tensor('float32', r, [dim, out]);
+      for (let start = 0; start < n; start += chunk) {
+        const rows = Math.min(chunk, n - start);
+        const xs = new ort.Tensor('float32', x.subarray(start * dim, (start + rows) * dim), [rows, dim]);
+        const y = (await s.run({ x: xs, r: rTensor })).y;
+        result.set(y.data as Float32Array, start * out);
+        y.dispose();
+      }
+      return result;
+    } catch (error: unknown) {
+      if (!(error instanceof TypeError)) throw error;
+      ortBroken = true;
+    }
+  }
+  const result = new Float32Array(n * out);
+  for (let i = 0; i < n; i++) {
+    for (let d = 0; d < dim; d++) {
+      const v = x[i * dim + d];
+      if (v === 0) continue;
+      for (let j = 0; j < out; j++) result[i * out + j] += v * r[d * out + j];
+    }
+  }
+  return result;
+}
+
+export interface ProjectedNeighbourIndexOptions {
+  /** Dimensions after the random projection (search cost scales with it). */
+  dims?: number;
+  /** Shortlist size = k * oversample, re-ranked with exact inner products. */
+  oversample?: number;
+  seed?: number;
+}
+
+/**
+ * Approximate kNN for large bases: a fixed Gaussian random projection to `dims` dimensions (inner products kept
+ * within ~1/sqrt(dims), Johnson-Lindenstrauss), an exact onnxruntime top-(k * oversample) shortlist in the projected
+ * space, then exact re-ranking in the full space. Costs dims/dim of the exact search.
+ */
+export class ProjectedNeighbourIndex implements NeighbourIndex {
+  readonly size: number;
+  private projected: Promise<{ r: Float32Array; index: NeighbourIndex }> | undefined;
+
+  constructor(
+    private readonly base: Float32Array,
+    readonly dim: number,
+    private readonly options: ProjectedNeighbourIndexOptions = {},
+  ) {
+    this.size = base.length / dim;
+  }
+
+  private prepare(): Promise<{ r: Float32Array; index: NeighbourIndex }> {
+    this.projected ??= (async () => {
+      const out = this.options.dims ?? 128;
+      const random = seededRandom(this.options.seed ?? 12345);
+      const r = new Float32Array(this.dim * out);
+      const scale = 1 / Math.sqrt(out);
+      for (let i = 0; i < r.length; i++) r[i] = gaussian(random) * scale;
+      const projectedBase = await project(this.base, this.dim, r, out);
+      return { r, index: new OnnxNeighbourIndex(projectedBase, out) };
+    })();
+    return this.projected;
+  }
+
+  async search(queries: Float32Array, k: number): Promise<NeighbourSearchResult> {
+    const { r, index } = await this.prepare();
+    const out = index.dim;
+    const nq = queries.length / this.dim;
+    const shortlist = Math.min(this.size, Math.max(k + 8, k * (this.options.oversample ?? 4)));
+    const coarse = await index.search(await project(queries, this.dim, r, out), shortlist);
+    const indices = new Int32Array(nq * k).fill(-1);
+    const similarities = new Float32Array(nq * k).fill(-Infinity);
+    const scored: Array<[number, number]> = [];
+    for (let q = 0; q < nq; q++) {
+      scored.length = 0;
+      for (let j = 0; j < shortlist; j++) {
+        const b = coarse.indices[q * shortlist + j];
+        if (b >= 0) scored.push([b, dot(queries, q * this.dim, this.base, b * this.dim, this.dim)]);
+      }
+      scored.sort((x, y) => y[1] - x[1]);
+      for (let j = 0; j < Math.min(k, scored.length); j++) {
+        indices[q * k + j] = scored[j][0];
+        similarities[q * k + j] = scored[j][1];
+      }
+    }
+    return { k, indices, similarities };
+  }
+}
+
+/** Bases at least this large use {@link ProjectedNeighbourIndex} in the default factory. */
+export const PROJECTED_INDEX_MIN_SIZE = 50_000;
+
+/**
+ * onnxruntime when its native binding loads (exact below {@link PROJECTED_INDEX_MIN_SIZE} vectors, random projection
+ * + exact re-ranking above), plain JS otherwise.
+ */
 export function createDefaultNeighbourIndex(base: Float32Array, dim: number): NeighbourIndex {
+  if (!isOnnxRuntimeAvailable()) return new JsExactNeighbourIndex(base, dim);
+  if (base.length / dim >= PROJECTED_INDEX_MIN_SIZE && dim > 128) return new ProjectedNeighbourIndex(base, dim);
+  return new OnnxNeighbourIndex(base, dim);
+}
+
+/** Always exact: onnxruntime when available, else plain JS. */
+export function createExactNeighbourIndex(base: Float32Array, dim: number): NeighbourIndex {
   return isOnnxRuntimeAvailable() ? new OnnxNeighbourIndex(base, dim) : new JsExactNeighbourIndex(base, dim);
 }

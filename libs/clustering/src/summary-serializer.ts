@@ -5,7 +5,7 @@ const FORMAT_VERSION = 1;
 
 /**
  * Binary layout (little-endian): magic u32, version u8, dim u32, count u32, repCount u16, imageCount u32,
- * clusterId (u16 length + UTF-8), sum f32[dim], representatives f32[repCount*dim], repCount x (quality f32,
+ * clusterId (u16 length + UTF-8), sum f32[dim], representatives f32[repCount*dim], repCount x (quality f64,
  * faceId u16 length + UTF-8), imageHashes u32[imageCount]. About (dim * (1 + reps) * 4 + 4 * images) bytes.
  */
 export function serializeSummary(summary: ClusterSummary): Buffer {
@@ -14,8 +14,17 @@ export function serializeSummary(summary: ClusterSummary): Buffer {
   const idBytes = Buffer.from(summary.clusterId, 'utf8');
   const faceIdBytes = summary.representativeFaceIds.map((id) => Buffer.from(id, 'utf8'));
   const size =
-    4 + 1 + 4 + 4 + 2 + 4 + 2 + idBytes.length + 4 * dim * (1 + reps) +
-    faceIdBytes.reduce((acc, b) => acc + 4 + 2 + b.length, 0) + 4 * summary.imageHashes.length;
+    4 +
+    1 +
+    4 +
+    4 +
+    2 +
+    4 +
+    2 +
+    idBytes.length +
+    4 * dim * (1 + reps) +
+    faceIdBytes.reduce((acc, b) => acc + 8 + 2 + b.length, 0) +
+    4 * summary.imageHashes.length;
   const buf = Buffer.alloc(size);
   let o = 0;
   o = buf.writeUInt32LE(MAGIC, o);
@@ -29,7 +38,7 @@ export function serializeSummary(summary: ClusterSummary): Buffer {
   for (let i = 0; i < dim; i++) o = buf.writeFloatLE(summary.sum[i], o);
   for (let i = 0; i < reps * dim; i++) o = buf.writeFloatLE(summary.representatives[i], o);
   faceIdBytes.forEach((b, i) => {
-    o = buf.writeFloatLE(summary.representativeQualities[i], o);
+    o = buf.writeDoubleLE(summary.representativeQualities[i], o);
     o = buf.writeUInt16LE(b.length, o);
     o += b.copy(buf, o);
   });
@@ -62,9 +71,9 @@ export function deserializeSummary(buf: Buffer): ClusterSummary {
   const representativeFaceIds: string[] = [];
   const representativeQualities: number[] = [];
   for (let i = 0; i < reps; i++) {
-    representativeQualities.push(buf.readFloatLE(o));
-    const len = buf.readUInt16LE(o + 4);
-    o += 6;
+    representativeQualities.push(buf.readDoubleLE(o));
+    const len = buf.readUInt16LE(o + 8);
+    o += 10;
     representativeFaceIds.push(buf.toString('utf8', o, o + len));
     o += len;
   }

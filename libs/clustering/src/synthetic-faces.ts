@@ -1,23 +1,13 @@
 import type { FaceInput } from './clustering.types';
+import { gaussian, seededRandom } from './random';
 
-/** Deterministic PRNG (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { gaussian, seededRandom } from './random';
 
-export function gaussian(random: () => number): number {
-  const u = Math.max(random(), 1e-12);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
-}
-
-export function randomUnitVector(random: () => number, dim: number, out: Float32Array = new Float32Array(dim)): Float32Array {
+export function randomUnitVector(
+  random: () => number,
+  dim: number,
+  out: Float32Array = new Float32Array(dim),
+): Float32Array {
   let n = 0;
   for (let i = 0; i < dim; i++) {
     out[i] = gaussian(random);
@@ -69,11 +59,7 @@ export interface SyntheticPerson {
 }
 
 /** People with the given face counts; one face per image (image id = face id) unless said otherwise. */
-export function syntheticPeople(
-  sizes: number[],
-  seed: number,
-  options: SyntheticFaceOptions = {},
-): SyntheticPerson[] {
+export function syntheticPeople(sizes: number[], seed: number, options: SyntheticFaceOptions = {}): SyntheticPerson[] {
   const random = seededRandom(seed);
   const dim = options.dim ?? 512;
   return sizes.map((size, personId) => {

@@ -72,14 +72,19 @@ export interface NotificationEnvelope {
   content: Record<string, unknown>;
 }
 
-/** Deterministic job ids, so that the same work enqueued twice is one job. */
+/**
+ * Deterministic job ids, so that the same work enqueued twice is one job. BullMQ rejects custom ids with a ':'
+ * unless they have exactly three ':'-separated parts (its legacy repeatable-job format), hence the '-' below.
+ */
 export const jobId = {
   /** Jobs are removed on completion, so the id only dedupes while a file is waiting or running. */
-  indexFile: (fileId: string): string => `index:${fileId}`,
+  indexFile: (fileId: string): string => `index-${fileId}`,
   scanBinding: (bindingId: string, startAfter = ''): string =>
     `scan:${bindingId}:${Buffer.from(startAfter).toString('base64url')}`,
   clusterDebounceKey: (datasetId: string): string => `cluster:${datasetId}`,
-  clusterRequest: (taskId: string): string => `cluster-task:${taskId}`,
+  clusterRequest: (taskId: string): string => `cluster-task-${taskId}`,
+  /** One webhook delivery per finished task. */
+  deliverNotification: (taskId: string): string => `notify-${taskId}`,
 };
 
 /**

@@ -5,6 +5,7 @@ import { BindingRepository } from './repositories/binding.repository';
 import { DatasetRepository } from './repositories/dataset.repository';
 import { FigureClusterRepository } from './repositories/figure-cluster.repository';
 import { FileRepository } from './repositories/file.repository';
+import { FileSearchRepository } from './repositories/file-search.repository';
 import { ProjectRepository } from './repositories/project.repository';
 import { TaskRepository } from './repositories/task.repository';
 
@@ -13,6 +14,7 @@ export const repositories = [
   DatasetRepository,
   BindingRepository,
   FileRepository,
+  FileSearchRepository,
   FigureClusterRepository,
   TaskRepository,
 ];

@@ -6,6 +6,8 @@ export * from './repositories/project.repository';
 export * from './repositories/dataset.repository';
 export * from './repositories/binding.repository';
 export * from './repositories/file.repository';
+export * from './repositories/file-search.repository';
 export * from './repositories/figure-cluster.repository';
+export * from './repositories/clustering-transaction';
 export * from './repositories/task.repository';
 export * from './entities/json';

@@ -22,7 +22,7 @@ export interface FaceFilterThresholds {
 }
 
 export const DEFAULT_FACE_FILTER: FaceFilterThresholds = {
-  minDetectorScore: 0.7,
+  minDetectorScore: 0.8,
   maxAlignmentError: 14,
   minEyeDistanceRatio: 0.15,
   maxEyeDistanceRatio: 0.75,

@@ -29,7 +29,6 @@ import {
   toGrey,
   toTensor,
   warpAffine,
-  type Normalisation,
   type RawRgb,
   type Rect,
 } from './image-ops';
@@ -39,8 +38,6 @@ import { InferenceRepository } from './inference.repository';
 import { nms, type ScoredBox } from './nms';
 import { ARCFACE_REFERENCE_112, estimateSimilarity, type Point } from './similarity-transform';
 
-/** Channel order fed to fr_feature: BGR measured better than RGB on LFW (see bench/verify.ts). */
-export const EMBEDDING_NORMALISATION: Normalisation = NORM_127_128_BGR;
 const NMS_IOU = 0.4;
 const NMS_CONTAIN = 0.8;
 const THUMBNAIL_SIZE = 160;
@@ -104,11 +101,15 @@ export class FacePipeline {
 
     const info = await this.images.inspect(buffer);
     const minFace = options.minFaceSize ?? this.options.detectionMinFaceSize;
-    // Decode at the resolution of the finest detection level (shrink-on-load), never above the original.
-    const decodeScale = Math.min(1, DETECTOR_RELIABLE_FACE_PX / Math.max(1, minFace));
-    const decodeScaleFit = Math.max(decodeScale, Math.min(1, Math.min(DETECTOR_WIDTH / info.width, DETECTOR_HEIGHT / info.height)));
-    const dw = Math.max(1, Math.round(info.width * decodeScaleFit));
-    const dh = Math.max(1, Math.round(info.height * decodeScaleFit));
+    // Decode at the resolution of the finest detection level (JPEG shrink-on-load makes that cheap); when that
+    // is above half size, decode at full size instead: faces are then cropped from the same pixels, one decode.
+    const finest = Math.max(
+      DETECTOR_RELIABLE_FACE_PX / Math.max(1, minFace),
+      Math.min(DETECTOR_WIDTH / info.width, DETECTOR_HEIGHT / info.height),
+    );
+    const decodeScale = finest > 0.5 ? 1 : finest;
+    const dw = Math.max(1, Math.round(info.width * decodeScale));
+    const dh = Math.max(1, Math.round(info.height * decodeScale));
     const detectionImage = await this.images.decode(buffer, info, dw, dh);
     lap('decode');
 
@@ -221,7 +222,7 @@ export class FacePipeline {
     const toTemplate = fit.transform;
     const inv = invertAffine(toTemplate);
     const aligned = warpAffine(source.image, [inv[0], inv[1], inv[2] - source.left, inv[3], inv[4], inv[5] - source.top], 112, 112);
-    const rawEmbedding = (await this.inference.run('feature', toTensor(aligned, EMBEDDING_NORMALISATION))).output!;
+    const rawEmbedding = (await this.inference.run('feature', toTensor(aligned, this.options.embeddingChannelOrder === 'rgb' ? NORM_127_128_RGB : NORM_127_128_BGR))).output!;
     const embedding = new Float32Array(rawEmbedding.length);
     let norm = 0;
     for (let i = 0; i < rawEmbedding.length; i++) norm += rawEmbedding[i]! * rawEmbedding[i]!;

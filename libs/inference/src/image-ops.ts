@@ -55,14 +55,18 @@ export function warpAffine(src: RawRgb, outToSrc: Affine, width: number, height:
   const out = new Uint8Array(width * height * 3);
   const [a, b, c, d, e, f] = outToSrc;
   const scale = Math.sqrt(Math.abs(a * e - b * d));
-  const taps = Math.max(1, Math.min(4, Math.ceil(scale - 0.01)));
+  // Supersample only when shrinking by more than 1.25x; plain bilinear is fine below that.
+  const taps = Math.max(1, Math.min(4, Math.ceil(scale - 0.25)));
+  const n = taps * taps;
   const sw = src.width;
   const sh = src.height;
   const s = src.data;
-  const acc = [0, 0, 0];
+  const row = sw * 3;
   for (let v = 0; v < height; v++) {
     for (let u = 0; u < width; u++) {
-      acc[0] = acc[1] = acc[2] = 0;
+      let r = 0;
+      let g = 0;
+      let bl = 0;
       for (let ty = 0; ty < taps; ty++) {
         const vy = v + (ty + 0.5) / taps;
         for (let tx = 0; tx < taps; tx++) {
@@ -73,21 +77,43 @@ export function warpAffine(src: RawRgb, outToSrc: Affine, width: number, height:
           const y0 = Math.floor(y);
           const fx = x - x0;
           const fy = y - y0;
-          for (let ch = 0; ch < 3; ch++) {
-            const p00 = x0 >= 0 && y0 >= 0 && x0 < sw && y0 < sh ? s[(y0 * sw + x0) * 3 + ch]! : 127;
-            const p10 = x0 + 1 >= 0 && y0 >= 0 && x0 + 1 < sw && y0 < sh ? s[(y0 * sw + x0 + 1) * 3 + ch]! : 127;
-            const p01 = x0 >= 0 && y0 + 1 >= 0 && x0 < sw && y0 + 1 < sh ? s[((y0 + 1) * sw + x0) * 3 + ch]! : 127;
-            const p11 =
-              x0 + 1 >= 0 && y0 + 1 >= 0 && x0 + 1 < sw && y0 + 1 < sh ? s[((y0 + 1) * sw + x0 + 1) * 3 + ch]! : 127;
-            acc[ch]! += (p00 * (1 - fx) + p10 * fx) * (1 - fy) + (p01 * (1 - fx) + p11 * fx) * fy;
+          const w00 = (1 - fx) * (1 - fy);
+          const w10 = fx * (1 - fy);
+          const w01 = (1 - fx) * fy;
+          const w11 = fx * fy;
+          if (x0 >= 0 && y0 >= 0 && x0 + 1 < sw && y0 + 1 < sh) {
+            const i00 = y0 * row + x0 * 3;
+            const i01 = i00 + row;
+            r += s[i00]! * w00 + s[i00 + 3]! * w10 + s[i01]! * w01 + s[i01 + 3]! * w11;
+            g += s[i00 + 1]! * w00 + s[i00 + 4]! * w10 + s[i01 + 1]! * w01 + s[i01 + 4]! * w11;
+            bl += s[i00 + 2]! * w00 + s[i00 + 5]! * w10 + s[i01 + 2]! * w01 + s[i01 + 5]! * w11;
+          } else {
+            // Border: each of the 4 neighbours reads grey (127) when outside the source.
+            const corners: [number, number, number][] = [
+              [x0, y0, w00],
+              [x0 + 1, y0, w10],
+              [x0, y0 + 1, w01],
+              [x0 + 1, y0 + 1, w11],
+            ];
+            for (const [cx, cy, w] of corners) {
+              if (cx >= 0 && cy >= 0 && cx < sw && cy < sh) {
+                const i = cy * row + cx * 3;
+                r += s[i]! * w;
+                g += s[i + 1]! * w;
+                bl += s[i + 2]! * w;
+              } else {
+                r += 127 * w;
+                g += 127 * w;
+                bl += 127 * w;
+              }
+            }
           }
         }
       }
       const o = (v * width + u) * 3;
-      const n = taps * taps;
-      out[o] = Math.round(acc[0]! / n);
-      out[o + 1] = Math.round(acc[1]! / n);
-      out[o + 2] = Math.round(acc[2]! / n);
+      out[o] = Math.round(r / n);
+      out[o + 1] = Math.round(g / n);
+      out[o + 2] = Math.round(bl / n);
     }
   }
   return { data: out, width, height };

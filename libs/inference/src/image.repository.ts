@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import sharp, { type Metadata, type Sharp } from 'sharp';
+import { sniffDimensions } from './image-header';
 import { ImageRejectedError } from './image-rejected.error';
 import type { RawRgb, Rect } from './image-ops';
 
@@ -33,6 +34,8 @@ export class ImageRepository {
     try {
       meta = await this.open(buffer).metadata();
     } catch (error) {
+      const sniffed = sniffDimensions(buffer);
+      if (sniffed) checkDimensions(sniffed.width, sniffed.height);
       throw toRejection(error);
     }
     const format = meta.format ?? 'unknown';
@@ -43,18 +46,7 @@ export class ImageRepository {
     if (raw.width <= 0 || raw.height <= 0) {
       throw new ImageRejectedError('InvalidImage.Corrupt', 'The image header has no dimensions.');
     }
-    if (raw.width > MAX_IMAGE_SIDE || raw.height > MAX_IMAGE_SIDE) {
-      throw new ImageRejectedError(
-        'InvalidImage.TooLarge',
-        `The image is ${raw.width}x${raw.height}; each side must be at most ${MAX_IMAGE_SIDE} px.`,
-      );
-    }
-    if (raw.width * raw.height > MAX_IMAGE_PIXELS) {
-      throw new ImageRejectedError(
-        'InvalidImage.TooLarge',
-        `The image has ${raw.width * raw.height} pixels; the limit is ${MAX_IMAGE_PIXELS}.`,
-      );
-    }
+    checkDimensions(raw.width, raw.height);
     const swap = (meta.orientation ?? 1) >= 5;
     return { width: swap ? raw.height : raw.width, height: swap ? raw.width : raw.height, format };
   }
@@ -110,6 +102,21 @@ export class ImageRepository {
     } catch (error) {
       throw toRejection(error);
     }
+  }
+}
+
+function checkDimensions(width: number, height: number): void {
+  if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
+    throw new ImageRejectedError(
+      'InvalidImage.TooLarge',
+      `The image is ${width}x${height}; each side must be at most ${MAX_IMAGE_SIDE} px.`,
+    );
+  }
+  if (width * height > MAX_IMAGE_PIXELS) {
+    throw new ImageRejectedError(
+      'InvalidImage.TooLarge',
+      `The image has ${width * height} pixels; the limit is ${MAX_IMAGE_PIXELS}.`,
+    );
   }
 }
 

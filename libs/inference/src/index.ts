@@ -1,5 +1,5 @@
 export { InferenceModule, createFacePipeline } from './inference.module';
-export { FacePipeline, EMBEDDING_NORMALISATION, type AnalysisWithDiagnostics } from './face-pipeline.service';
+export { FacePipeline, type AnalysisWithDiagnostics, type FaceCandidate } from './face-pipeline.service';
 export { ImageRejectedError, type ImageRejectedCode } from './image-rejected.error';
 export { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE } from './image.repository';
 export {
@@ -8,6 +8,7 @@ export {
   type FaceAttributeName,
   type InferenceOptions,
 } from './inference.options';
+export type { CandidateEvidence } from './face-filter';
 export type { AnalyzeOptions, DetectedFace, FaceBoundary, HeadPose, ImageAnalysis, StageTimings } from './face.types';
 export { EMOTIONS, type Emotion } from './face-attributes';
 export type { Point } from './similarity-transform';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { INFERENCE_OPTIONS, type ResolvedInferenceOptions } from './inference.options';
+import { INFERENCE_OPTIONS, type FaceAttributeName, type ResolvedInferenceOptions } from './inference.options';
 
 /** The faceplugin models this pipeline uses, with their fixed input shapes (all batch 1). */
 export const MODEL_INPUTS = {
@@ -32,8 +32,10 @@ export class InferenceRepository implements OnModuleInit, OnModuleDestroy {
 
   constructor(@Inject(INFERENCE_OPTIONS) private readonly options: ResolvedInferenceOptions) {}
 
+  /** Loads the core models and those of the configured attributes up front; others load on first use. */
   async onModuleInit(): Promise<void> {
-    await this.load(Object.keys(MODEL_INPUTS) as ModelName[]);
+    const byAttribute: Record<FaceAttributeName, ModelName> = { age: 'age', gender: 'gender', pose: 'pose', emotion: 'expression', eyes: 'eye' };
+    await this.load(['detect', 'landmark', 'feature', ...this.options.attributes.map((a) => byAttribute[a])]);
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -29,7 +29,7 @@ export class BindingEntity {
   state!: string;
 
   /** IMM Phase: the initial full scan, then incremental following of uploads. */
-  @Column({ type: 'varchar', length: 16, default: 'FullScanning' })
+  @Column({ type: 'varchar', length: 32, default: 'FullScanning' })
   phase!: string;
 
   @Column({ type: 'text', default: '' })

@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, Repository } from 'typeorm';
 import { FigureClusterEntity } from '../entities';
+import { ClusteringTransaction } from './clustering-transaction';
 
 export type ClusterSortField = 'CreateTime' | 'UpdateTime' | 'FaceCount' | 'ImageCount' | 'Name';
 
+// Times sort at millisecond precision: keyset cursors carry JS Dates (ms), and PostgreSQL keeps microseconds,
+// so comparing raw columns with a cursor value would repeat or skip rows of the same millisecond.
 const sortColumn: Record<ClusterSortField, string> = {
-  CreateTime: 'c.create_time',
-  UpdateTime: 'c.update_time',
+  CreateTime: "date_trunc('milliseconds', c.create_time)",
+  UpdateTime: "date_trunc('milliseconds', c.update_time)",
   FaceCount: 'c.face_count',
   ImageCount: 'c.image_count',
   Name: 'c.name',
@@ -85,6 +88,13 @@ export class FigureClusterRepository {
     if (query.customLabels && Object.keys(query.customLabels).length > 0) {
       qb.andWhere('c.custom_labels @> :labels::jsonb', { labels: JSON.stringify(query.customLabels) });
     }
+    // The same time filters as list(), so TotalCount matches the pages.
+    const range = (col: string, key: string, r?: { start?: Date; end?: Date }): void => {
+      if (r?.start) qb.andWhere(`${col} >= :${key}Start`, { [`${key}Start`]: r.start });
+      if (r?.end) qb.andWhere(`${col} <= :${key}End`, { [`${key}End`]: r.end });
+    };
+    range('c.create_time', 'ct', query.createTimeRange);
+    range('c.update_time', 'ut', query.updateTimeRange);
     return qb.getCount();
   }
 
@@ -106,5 +116,39 @@ export class FigureClusterRepository {
     if (expectedVersion !== undefined) qb.andWhere('meta_lock_version = :expectedVersion', { expectedVersion });
     const result = await qb.execute();
     return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * Whether a clustering run of the dataset has anything to do: faces not clustered yet, or clusters whose
+   * stored FaceCount no longer matches their members (files deleted or re-indexed since the last run).
+   */
+  async hasClusteringWork(datasetId: string): Promise<boolean> {
+    const [row] = await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM figures WHERE dataset_id = $1 AND cluster_state = 'unavailable')
+           OR EXISTS (SELECT 1 FROM figure_clusters c WHERE c.dataset_id = $1
+                        AND c.face_count <> (SELECT COUNT(*) FROM figures f WHERE f.cluster_id = c.id)) AS work`,
+      [datasetId],
+    );
+    return Boolean((row as { work: boolean }).work);
+  }
+
+  /**
+   * Runs one clustering run of a dataset in ONE transaction holding the dataset's advisory lock
+   * (pg_try_advisory_xact_lock, released at commit/rollback), so two clusterer replicas never cluster the
+   * same dataset at once (Immich #28051). Returns `{ acquired: false }` without calling `run` when another
+   * run holds the lock.
+   */
+  async runClusteringTransaction<T>(
+    datasetId: string,
+    run: (tx: ClusteringTransaction) => Promise<T>,
+  ): Promise<{ acquired: true; result: T } | { acquired: false }> {
+    return this.dataSource.transaction(async (manager) => {
+      const [row] = await manager.query(
+        'SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked',
+        [`facecluster:cluster-run:${datasetId}`],
+      );
+      if (!(row as { locked: boolean }).locked) return { acquired: false as const };
+      return { acquired: true as const, result: await run(new ClusteringTransaction(manager, datasetId)) };
+    });
   }
 }

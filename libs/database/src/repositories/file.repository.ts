@@ -109,9 +109,20 @@ export class FileRepository {
   /** Deletes files by URI; their figures go with them (FK cascade). Returns the deleted rows. */
   async deleteByUris(datasetId: string, uris: string[]): Promise<Array<{ id: string; uri: string }>> {
     if (uris.length === 0) return [];
-    const rows: Array<{ id: string; uri: string }> = await this.dataSource.query(
+    // TypeORM returns [rows, affectedCount] for DELETE ... RETURNING.
+    const [rows]: [Array<{ id: string; uri: string }>, number] = await this.dataSource.query(
       'DELETE FROM files WHERE dataset_id = $1 AND uri = ANY($2::text[]) RETURNING id, uri',
       [datasetId, uris],
+    );
+    return rows;
+  }
+
+  /** Deletes every file of a dataset whose URI starts with `uriPrefix` (DeleteBinding with Cleanup). */
+  async deleteByUriPrefix(datasetId: string, uriPrefix: string): Promise<Array<{ id: string; uri: string }>> {
+    // TypeORM returns [rows, affectedCount] for DELETE ... RETURNING.
+    const [rows]: [Array<{ id: string; uri: string }>, number] = await this.dataSource.query(
+      'DELETE FROM files WHERE dataset_id = $1 AND left(uri, length($2::text)) = $2::text RETURNING id, uri',
+      [datasetId, uriPrefix],
     );
     return rows;
   }
@@ -121,6 +132,8 @@ export class FileRepository {
       await manager.delete(FigureEntity, { fileId });
       await manager.update(FileEntity, { id: fileId }, {
         status: 'failed',
+        // Forget the ETag: a later upload of the same bytes must be indexed again, not skipped as unchanged.
+        etag: null,
         errorCode: code,
         errorMessage: message.slice(0, 2000),
         figureCount: 0,
@@ -167,6 +180,45 @@ export class FileRepository {
       });
       return saved;
     });
+  }
+
+  /** Files of a dataset in one status, by URI (keyset: `after` is the last URI of the previous page). */
+  listByStatus(datasetId: string, status: string, options: { after?: string; limit: number }): Promise<FileEntity[]> {
+    const qb = this.files
+      .createQueryBuilder('f')
+      .where('f.dataset_id = :datasetId AND f.status = :status', { datasetId, status })
+      .orderBy('f.uri', 'ASC')
+      .limit(options.limit);
+    if (options.after !== undefined) qb.andWhere('f.uri > :after', { after: options.after });
+    return qb.getMany();
+  }
+
+  /** Files holding at least one face of a cluster, by URI (keyset: `after` is the last URI). */
+  filesOfCluster(clusterId: string, options: { after?: string; limit: number }): Promise<FileEntity[]> {
+    const qb = this.files
+      .createQueryBuilder('f')
+      .where('EXISTS (SELECT 1 FROM figures g WHERE g.file_id = f.id AND g.cluster_id = :clusterId)', { clusterId })
+      .orderBy('f.uri', 'ASC')
+      .limit(options.limit);
+    if (options.after !== undefined) qb.andWhere('f.uri > :after', { after: options.after });
+    return qb.getMany();
+  }
+
+  /** Faces of a dataset in the given cluster states (e.g. independent), by id (keyset: `after` is the last id). */
+  figuresInStates(datasetId: string, states: string[], options: { after?: string; limit: number }): Promise<FigureEntity[]> {
+    const qb = this.figures
+      .createQueryBuilder('g')
+      .select(Object.keys(figureColumnsWithoutBlobs).map((k) => `g.${k}`))
+      .where('g.dataset_id = :datasetId AND g.cluster_state IN (:...states)', { datasetId, states })
+      .orderBy('g.id', 'ASC')
+      .limit(options.limit);
+    if (options.after !== undefined) qb.andWhere('g.id > :after', { after: options.after });
+    return qb.getMany();
+  }
+
+  findByIds(ids: string[]): Promise<FileEntity[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.files.find({ where: { id: In(ids) } });
   }
 }
 

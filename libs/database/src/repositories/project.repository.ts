@@ -21,6 +21,10 @@ export class ProjectRepository {
     return this.projects.findOne({ where: { name } });
   }
 
+  findById(id: string): Promise<ProjectEntity | null> {
+    return this.projects.findOne({ where: { id } });
+  }
+
   /** Inserts the project; returns null when the name is taken (the unique constraint decides). */
   async create(values: Partial<ProjectEntity> & { name: string }): Promise<ProjectEntity | null> {
     const result = await this.projects

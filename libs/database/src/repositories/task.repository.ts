@@ -90,7 +90,8 @@ export class TaskRepository {
    * details = { total, done, failed, files: [{URI, Error}] }.
    */
   async recordFileOutcome(id: string, uri: string, error: string | null): Promise<{ total: number; done: number; failed: number } | null> {
-    const rows: Array<{ details: { total: number; done: number; failed: number } }> = await this.dataSource.query(
+    // TypeORM returns [rows, affectedCount] for UPDATE ... RETURNING.
+    const [rows]: [Array<{ details: { total: number; done: number; failed: number } }>, number] = await this.dataSource.query(
       `UPDATE tasks SET
          details = jsonb_set(jsonb_set(jsonb_set(details,
            '{done}', to_jsonb(COALESCE((details->>'done')::int, 0) + 1)),
@@ -110,7 +111,7 @@ export class TaskRepository {
     const qb = this.tasks
       .createQueryBuilder('t')
       .where('t.project_id = :projectId AND t.expires_at > now()', { projectId: filter.projectId })
-      .orderBy('t.start_time', filter.order)
+      .orderBy("date_trunc('milliseconds', t.start_time)", filter.order)
       .addOrderBy('t.id', filter.order)
       .limit(filter.limit);
     if (filter.taskTypes?.length) qb.andWhere('t.task_type IN (:...types)', { types: filter.taskTypes });
@@ -126,12 +127,24 @@ export class TaskRepository {
     range('t.end_time', filter.endTimeRange, 'et');
     if (filter.after) {
       const op = filter.order === 'ASC' ? '>' : '<';
-      qb.andWhere(`(t.start_time, t.id) ${op} (:afterTime, :afterId)`, {
+      // Millisecond precision on both sides: the cursor is a JS Date (see FigureClusterRepository.sortColumn).
+      qb.andWhere(`(date_trunc('milliseconds', t.start_time), t.id) ${op} (:afterTime, :afterId)`, {
         afterTime: filter.after.startTime,
         afterId: filter.after.id,
       });
     }
     return qb.getMany();
+  }
+
+  /** The latest live tasks of a dataset, newest first (operator dashboard). */
+  listForDataset(datasetId: string, limit: number): Promise<TaskEntity[]> {
+    return this.tasks
+      .createQueryBuilder('t')
+      .where('t.dataset_id = :datasetId AND t.expires_at > now()', { datasetId })
+      .orderBy('t.start_time', 'DESC')
+      .addOrderBy('t.id', 'DESC')
+      .limit(limit)
+      .getMany();
   }
 
   async purgeExpired(now = new Date()): Promise<number> {

@@ -1,0 +1,26 @@
+import { applyDecorators, HttpCode, Post } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { z } from 'zod';
+
+function jsonSchema(schema: z.ZodType): SchemaObject {
+  try {
+    return z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as SchemaObject;
+  } catch {
+    return { type: 'object' };
+  }
+}
+
+/**
+ * One IMM operation: `POST /api/v1/<name>` answering 200, documented in OpenAPI with the request schema
+ * derived from the same zod schema that validates it.
+ */
+export function ImmOperation(name: string, schema: z.ZodType, summary: string): MethodDecorator {
+  return applyDecorators(
+    Post(name),
+    HttpCode(200),
+    ApiOperation({ operationId: name, summary }),
+    ApiBody({ schema: jsonSchema(schema) }),
+    ApiOkResponse({ description: `The IMM ${name} response body plus RequestId.` }),
+  );
+}

@@ -1,0 +1,60 @@
+import { DomainError, InvalidArgumentError } from '@app/contracts';
+import { z } from 'zod';
+
+/** `Files[3].URI`-style path for messages. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else out += out ? `.${String(segment)}` : String(segment);
+  }
+  return out;
+}
+
+function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let current: unknown = root;
+  for (const segment of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[segment];
+  }
+  return current;
+}
+
+function lastName(path: ReadonlyArray<PropertyKey>): string | undefined {
+  for (let i = path.length - 1; i >= 0; i--) {
+    const segment = path[i];
+    if (typeof segment === 'string' && /^[A-Z][A-Za-z0-9]*$/.test(segment)) return segment;
+  }
+  return undefined;
+}
+
+/**
+ * Turns the first zod issue into an IMM error naming the field: a missing field is `Missing<Field>`,
+ * a bad one `Invalid<Field>`, unknown fields `InvalidArgument`. Pure, unit-tested.
+ */
+export function issueToError(issue: z.core.$ZodIssue, input: unknown): DomainError {
+  const path = issue.path;
+  const where = formatPath(path);
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((k) => (where ? `${where}.${k}` : k)).map((k) => k.slice(0, 200));
+    return new InvalidArgumentError(`Unknown parameter${keys.length > 1 ? 's' : ''}: ${keys.join(', ')}.`);
+  }
+  const name = lastName(path);
+  if (!name) return new InvalidArgumentError(where ? `The parameter ${where} is invalid: ${issue.message}.` : `The request body is invalid: ${issue.message}.`);
+  const present = valueAt(input, path) !== undefined;
+  if (!present && issue.code === 'invalid_type') {
+    return new DomainError(`Missing${name}`, `The parameter ${where} is required.`, 400);
+  }
+  return new DomainError(`Invalid${name}`, `The parameter ${where} is invalid: ${issue.message}.`, 400);
+}
+
+/** Validates an IMM request body (missing body = `{}`); throws the IMM error for the first problem. */
+export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  const input = body === undefined ? {} : body;
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new InvalidArgumentError('The request body must be a JSON object.');
+  }
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw issueToError(parsed.error.issues[0], input);
+  return parsed.data;
+}

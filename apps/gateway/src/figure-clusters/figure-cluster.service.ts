@@ -1,0 +1,161 @@
+import { APP_CONFIG, GatewayConfig } from '@app/config';
+import {
+  ClusterDatasetJob,
+  DomainError,
+  InvalidArgumentError,
+  jobId,
+  JobName,
+  parseFigureClusterId,
+  QueueName,
+  ResourceNotFoundError,
+  TaskType,
+} from '@app/contracts';
+import { ClusterSortField, FigureClusterEntity, FigureClusterRepository, FileSearchRepository, TaskRepository } from '@app/database';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { z } from 'zod';
+import { toRange } from '../common/imm-schemas';
+import { decodeNextToken, encodeNextToken } from '../common/next-token';
+import { ResourceLookupService } from '../common/resource-lookup.service';
+import { newEventId, newTaskId } from '../tasks/task-ids';
+import { CreateFigureClusteringTaskRequest, QueryFigureClustersRequest, UpdateFigureClusterRequest } from './figure-cluster.dto';
+import { toImmFigureCluster } from './figure-cluster.mapper';
+
+const clusterCursor = z.strictObject({
+  s: z.enum(['CreateTime', 'UpdateTime', 'FaceCount', 'ImageCount', 'Name']),
+  o: z.enum(['ASC', 'DESC']),
+  v: z.union([z.string().max(512), z.number().int()]),
+  i: z.uuid(),
+});
+
+function cursorValue(cluster: FigureClusterEntity, sort: ClusterSortField): string | number {
+  switch (sort) {
+    case 'CreateTime':
+      return cluster.createTime.toISOString();
+    case 'UpdateTime':
+      return cluster.updateTime.toISOString();
+    case 'FaceCount':
+      return cluster.faceCount;
+    case 'ImageCount':
+      return cluster.imageCount;
+    case 'Name':
+      return cluster.name;
+  }
+}
+
+function clusterUuid(objectId: string): string {
+  const id = parseFigureClusterId(objectId);
+  if (!id) throw new InvalidArgumentError(`The parameter ObjectId is invalid: ${objectId.slice(0, 64)}.`, 'InvalidObjectId');
+  return id;
+}
+
+@Injectable()
+export class FigureClusterService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: GatewayConfig,
+    private readonly lookup: ResourceLookupService,
+    private readonly clusters: FigureClusterRepository,
+    private readonly search: FileSearchRepository,
+    private readonly tasks: TaskRepository,
+    @InjectQueue(QueueName.Cluster) private readonly clusterQueue: Queue<ClusterDatasetJob>,
+  ) {}
+
+  /** CreateFigureClusteringTask: records the task and queues a clustering run of the dataset. */
+  async createTask(request: CreateFigureClusteringTaskRequest, requestId: string): Promise<Record<string, unknown>> {
+    const { project, dataset } = await this.lookup.dataset(request.ProjectName, request.DatasetName);
+    const taskId = newTaskId(TaskType.FaceClustering);
+    const eventId = newEventId();
+    await this.tasks.create({
+      id: taskId,
+      projectId: project.id,
+      datasetId: dataset.id,
+      taskType: TaskType.FaceClustering,
+      eventId,
+      requestId,
+      userData: request.UserData ?? null,
+      tags: request.Tags ?? [],
+      notification: request.Notification ?? null,
+      ttlDays: this.config.TASK_TTL_DAYS,
+    });
+    await this.clusterQueue.add(
+      JobName.ClusterDataset,
+      { name: JobName.ClusterDataset, datasetId: dataset.id, trigger: 'request', taskId },
+      { jobId: jobId.clusterRequest(taskId), attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: true, removeOnFail: 100 },
+    );
+    return { TaskId: taskId, EventId: eventId };
+  }
+
+  async query(request: QueryFigureClustersRequest): Promise<Record<string, unknown>> {
+    const sort: ClusterSortField = request.Sort ?? 'CreateTime';
+    const order = (request.Order ?? 'asc').toUpperCase() as 'ASC' | 'DESC';
+    const cursor = decodeNextToken(request.NextToken, clusterCursor);
+    if (cursor && (cursor.s !== sort || cursor.o !== order || typeof cursor.v !== (sort === 'FaceCount' || sort === 'ImageCount' ? 'number' : 'string'))) {
+      throw new InvalidArgumentError('The parameter NextToken does not belong to this query.', 'InvalidNextToken');
+    }
+    const { project, dataset } = await this.lookup.dataset(request.ProjectName, request.DatasetName);
+    const limit = request.MaxResults || 100;
+    const filters = {
+      datasetId: dataset.id,
+      customLabels: request.CustomLabels,
+      createTimeRange: toRange(request.CreateTimeRange),
+      updateTimeRange: toRange(request.UpdateTimeRange),
+    };
+    const rows = await this.clusters.list({ ...filters, sort, order, limit: limit + 1, ...(cursor ? { after: { value: cursor.v, id: cursor.i } } : {}) });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      FigureClusters: await this.withCovers(page, { projectName: project.name, datasetName: dataset.name }),
+      NextToken: rows.length > limit && last ? encodeNextToken({ s: sort, o: order, v: cursorValue(last, sort), i: last.id }) : '',
+      ...(request.WithTotalCount ? { TotalCount: await this.clusters.count(filters) } : {}),
+    };
+  }
+
+  async get(projectName: string, datasetName: string, objectId: string): Promise<Record<string, unknown>> {
+    const id = clusterUuid(objectId);
+    const { project, dataset } = await this.lookup.dataset(projectName, datasetName);
+    const cluster = await this.clusters.findById(dataset.id, id);
+    if (!cluster) throw new ResourceNotFoundError(`The figure cluster ${objectId} does not exist in dataset ${dataset.name}.`);
+    const [immCluster] = await this.withCovers([cluster], { projectName: project.name, datasetName: dataset.name });
+    return { FigureCluster: immCluster };
+  }
+
+  async batchGet(projectName: string, datasetName: string, objectIds: string[]): Promise<Record<string, unknown>> {
+    const ids = [...new Set(objectIds.map(clusterUuid))];
+    const { project, dataset } = await this.lookup.dataset(projectName, datasetName);
+    const rows = await this.clusters.findByIds(dataset.id, ids);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const ordered = ids.map((id) => byId.get(id)).filter((r): r is FigureClusterEntity => r !== undefined);
+    return { FigureClusters: await this.withCovers(ordered, { projectName: project.name, datasetName: dataset.name }) };
+  }
+
+  /**
+   * UpdateFigureCluster: a user's Name/CustomLabels. With MetaLockVersion the update applies only when the stored
+   * version matches (optimistic lock), so a stale client never overwrites a newer manual fix.
+   */
+  async update(request: UpdateFigureClusterRequest): Promise<Record<string, unknown>> {
+    const input = request.FigureCluster;
+    const id = clusterUuid(input.ObjectId);
+    const { dataset } = await this.lookup.dataset(request.ProjectName, request.DatasetName);
+    const values = {
+      ...(input.Name !== undefined ? { name: input.Name } : {}),
+      ...(input.CustomLabels !== undefined ? { customLabels: input.CustomLabels } : {}),
+    };
+    const applied = await this.clusters.updateMeta(dataset.id, id, values, input.MetaLockVersion);
+    if (!applied) {
+      const exists = await this.clusters.findById(dataset.id, id);
+      if (!exists) throw new ResourceNotFoundError(`The figure cluster ${input.ObjectId} does not exist in dataset ${dataset.name}.`);
+      throw new DomainError(
+        'ConcurrentModification',
+        `The figure cluster ${input.ObjectId} was modified concurrently: MetaLockVersion is ${exists.metaLockVersion}, not ${input.MetaLockVersion}.`,
+        409,
+      );
+    }
+    return {};
+  }
+
+  private async withCovers(clusters: FigureClusterEntity[], names: { projectName: string; datasetName: string }): Promise<Array<Record<string, unknown>>> {
+    const covers = await this.search.covers(clusters.map((c) => c.coverFigureId).filter((id): id is string => id !== null));
+    return clusters.map((c) => toImmFigureCluster(c, names, c.coverFigureId ? covers.get(c.coverFigureId) : undefined));
+  }
+}

@@ -1,0 +1,18 @@
+import { Injectable } from '@nestjs/common';
+
+/** The only place the gateway makes outbound HTTP calls (webhook deliveries). */
+@Injectable()
+export class WebhookClient {
+  /** POSTs JSON; resolves the HTTP status (network errors and timeouts reject). */
+  async post(endpoint: string, body: unknown, timeoutMs = 10_000): Promise<number> {
+    const response = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': 'facecluster-notify/1.0' },
+      body: JSON.stringify(body),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    await response.body?.cancel().catch(() => undefined);
+    return response.status;
+  }
+}

@@ -1,0 +1,64 @@
+import { FileRepository, FileSearchRepository } from '@app/database';
+import { Injectable } from '@nestjs/common';
+import { z } from 'zod';
+import { decodeNextToken, encodeNextToken } from '../common/next-token';
+import { ResourceLookupService } from '../common/resource-lookup.service';
+import { figuresByFile, selectFields, toImmFile } from '../files/imm-file.mapper';
+import { SimpleQueryRequest } from './search.dto';
+import { parseAggregations, parseSimpleQuery, parseSort, sortSignature } from './simple-query.parser';
+import { InvalidArgumentError } from '@app/contracts';
+
+const searchCursor = z.strictObject({
+  s: z.string().max(512),
+  k: z.array(z.string().max(2048)).max(5),
+  i: z.uuid(),
+});
+
+@Injectable()
+export class SearchService {
+  constructor(
+    private readonly lookup: ResourceLookupService,
+    private readonly search: FileSearchRepository,
+    private readonly files: FileRepository,
+  ) {}
+
+  /** SimpleQuery: files matching an IMM query (keyset-paged), or aggregations over them. */
+  async simpleQuery(request: SimpleQueryRequest): Promise<Record<string, unknown>> {
+    // Validate everything before touching the database.
+    const condition = parseSimpleQuery(request.Query);
+    const sort = parseSort(request.Sort, request.Order);
+    const aggregations = parseAggregations(request.Aggregations);
+    const cursor = decodeNextToken(request.NextToken, searchCursor);
+    if (cursor && (cursor.s !== sortSignature(sort) || cursor.k.length !== sort.length)) {
+      throw new InvalidArgumentError('The parameter NextToken does not belong to this query.', 'InvalidNextToken');
+    }
+    const { project, dataset } = await this.lookup.dataset(request.ProjectName, request.DatasetName);
+    const scope = { datasetId: dataset.id, condition };
+
+    if (aggregations.length > 0) {
+      const results = [];
+      for (const [i, aggregation] of aggregations.entries()) {
+        const result = await this.search.aggregate(scope, aggregation, request.MaxResults || 100);
+        const requested = request.Aggregations![i];
+        results.push({
+          Field: requested.Field,
+          Operation: requested.Operation,
+          ...(result.value !== undefined ? { Value: result.value } : {}),
+          ...(result.groups ? { Groups: result.groups.map((g) => ({ Value: g.value, Count: g.count })) } : {}),
+        });
+      }
+      return { Files: [], Aggregations: results, NextToken: '' };
+    }
+
+    const limit = request.MaxResults || 100;
+    const page = await this.search.search({ ...scope, sort, limit, ...(cursor ? { after: { keys: cursor.k, id: cursor.i } } : {}) });
+    const rows = await this.search.filesByIds(page.ids);
+    const figures = figuresByFile(await this.files.figuresOfFiles(rows.map((r) => r.id)));
+    const names = { projectName: project.name, datasetName: dataset.name };
+    return {
+      Files: rows.map((file) => selectFields(toImmFile(file, figures.get(file.id) ?? [], names), request.WithFields)),
+      NextToken: page.next ? encodeNextToken({ s: sortSignature(sort), k: page.next.keys, i: page.next.id }) : '',
+      ...(request.WithoutTotalHits ? {} : { TotalHits: await this.search.count(scope) }),
+    };
+  }
+}

@@ -1,0 +1,53 @@
+import { InvalidArgumentError, ResourceNotFoundError } from '@app/contracts';
+import { TaskRepository } from '@app/database';
+import { Injectable } from '@nestjs/common';
+import { z } from 'zod';
+import { toRange } from '../common/imm-schemas';
+import { cursorPart, decodeNextToken, encodeNextToken } from '../common/next-token';
+import { ResourceLookupService } from '../common/resource-lookup.service';
+import { ListTasksRequest } from './task.dto';
+import { parseTagSelector, toImmTask } from './task.mapper';
+
+const taskCursor = z.strictObject({ o: z.enum(['ASC', 'DESC']), t: cursorPart.time, i: z.string().min(1).max(128) });
+
+@Injectable()
+export class TaskService {
+  constructor(
+    private readonly lookup: ResourceLookupService,
+    private readonly tasks: TaskRepository,
+  ) {}
+
+  /** GetTask: a live task of the project (records expire after TASK_TTL_DAYS, as in IMM). */
+  async get(projectName: string, taskType: string, taskId: string): Promise<Record<string, unknown>> {
+    const project = await this.lookup.project(projectName);
+    const task = await this.tasks.findLive(project.id, taskId);
+    if (!task || task.taskType !== taskType) throw new ResourceNotFoundError(`The task ${taskId.slice(0, 128)} does not exist.`);
+    return toImmTask(task, project.name);
+  }
+
+  async list(request: ListTasksRequest): Promise<Record<string, unknown>> {
+    const order = (request.Order ?? 'desc').toUpperCase() as 'ASC' | 'DESC';
+    const cursor = decodeNextToken(request.NextToken, taskCursor);
+    if (cursor && cursor.o !== order) throw new InvalidArgumentError('The parameter NextToken does not belong to this query.', 'InvalidNextToken');
+    const project = await this.lookup.project(request.ProjectName);
+    const limit = request.MaxResults || 100;
+    const rows = await this.tasks.list({
+      projectId: project.id,
+      taskTypes: request.TaskTypes,
+      status: request.Status,
+      tagSelector: parseTagSelector(request.TagSelector),
+      startTimeRange: toRange(request.StartTimeRange),
+      endTimeRange: toRange(request.EndTimeRange),
+      order,
+      limit: limit + 1,
+      ...(cursor ? { after: { startTime: new Date(cursor.t), id: cursor.i } } : {}),
+    });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      ProjectName: project.name,
+      Tasks: page.map((t) => toImmTask(t, project.name)),
+      NextToken: rows.length > limit && last ? encodeNextToken({ o: order, t: last.startTime.toISOString(), i: last.id }) : '',
+    };
+  }
+}
