@@ -13,7 +13,16 @@ import { StorageRepository } from '@app/storage';
 import { SingleBar } from 'cli-progress';
 
 const root = resolve(__dirname, '..');
-const contentTypes: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.gif': 'image/gif', '.bmp': 'image/bmp', '.tif': 'image/tiff', '.tiff': 'image/tiff' };
+const contentTypes: Record<string, string> = {
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.webp': 'image/webp',
+  '.gif': 'image/gif',
+  '.bmp': 'image/bmp',
+  '.tif': 'image/tiff',
+  '.tiff': 'image/tiff',
+};
 const PROJECT = 'demo';
 
 interface Args {
@@ -25,7 +34,7 @@ interface Args {
 function parseArgs(argv: string[]): Args {
   const args: Args = { folder: '', exit: false };
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = argv[i];
     if (arg === '--exit') args.exit = true;
     else if (arg === '--dataset') args.dataset = argv[++i];
     else if (!args.folder) args.folder = arg;
@@ -56,7 +65,11 @@ class ImmClient {
     private readonly apiKey?: string,
   ) {}
 
-  async call<T = Record<string, unknown>>(operation: string, body: Record<string, unknown>, okCodes: string[] = []): Promise<T> {
+  async call<T = Record<string, unknown>>(
+    operation: string,
+    body: Record<string, unknown>,
+    okCodes: string[] = [],
+  ): Promise<T> {
     const res = await fetch(`${this.base}/api/v1/${operation}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(this.apiKey ? { 'x-api-key': this.apiKey } : {}) },
@@ -76,7 +89,12 @@ async function healthy(url: string): Promise<boolean> {
     .catch(() => false);
 }
 
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string, intervalMs = 500): Promise<T> {
+async function until<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  what: string,
+  intervalMs = 500,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const value = await probe();
@@ -96,19 +114,27 @@ async function ensureStack(ports: number[]): Promise<ChildProcess | undefined> {
   const logPath = resolve(root, '.data/demo-stack.log');
   console.log(`Starting the stack (npm start; output in ${relative(process.cwd(), logPath)})…`);
   const log = createWriteStream(logPath);
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', resolve(root, 'scripts/start.ts')], {
-    cwd: root,
-    env: process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', resolve(root, 'scripts/start.ts')],
+    {
+      cwd: root,
+      env: process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   let exited = false;
   child.once('exit', () => (exited = true));
-  await until(async () => {
-    if (exited) throw new Error(`the stack exited during start-up; see ${logPath}`);
-    return (await Promise.all(urls.map(healthy))).every(Boolean) ? true : undefined;
-  }, 240_000, 'the stack to become ready');
+  await until(
+    async () => {
+      if (exited) throw new Error(`the stack exited during start-up; see ${logPath}`);
+      return (await Promise.all(urls.map(healthy))).every(Boolean) ? true : undefined;
+    },
+    240_000,
+    'the stack to become ready',
+  );
   console.log('Stack ready.');
   return child;
 }
@@ -122,7 +148,11 @@ async function main(): Promise<void> {
   if (images.length === 0) throw new Error(`No image (${Object.keys(contentTypes).join(' ')}) under ${folder}`);
   const dataset = (args.dataset ?? basename(folder)).replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 100) || 'photos';
 
-  const ports = [config.GATEWAY_PORT, loadConfigOrExit(indexerEnvSchema).INDEXER_PORT, loadConfigOrExit(clustererEnvSchema).CLUSTERER_PORT];
+  const ports = [
+    config.GATEWAY_PORT,
+    loadConfigOrExit(indexerEnvSchema).INDEXER_PORT,
+    loadConfigOrExit(clustererEnvSchema).CLUSTERER_PORT,
+  ];
   const stack = await ensureStack(ports);
   const stopStack = async (): Promise<void> => {
     if (!stack || stack.exitCode !== null) return;
@@ -131,7 +161,8 @@ async function main(): Promise<void> {
       stack.kill('SIGTERM');
     });
   };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stopStack().then(() => process.exit(130)));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => void stopStack().then(() => process.exit(130)));
 
   try {
     const base = `http://127.0.0.1:${config.GATEWAY_PORT}`;
@@ -154,7 +185,9 @@ async function main(): Promise<void> {
         }
       }),
     );
-    console.log(`Uploaded ${uploaded} photos to s3://${bucket}/${prefix} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(
+      `Uploaded ${uploaded} photos to s3://${bucket}/${prefix} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
 
     // 2. Project and a fresh dataset
     await api.call('CreateProject', { ProjectName: PROJECT }, ['ResourceAlreadyExists']);
@@ -166,7 +199,11 @@ async function main(): Promise<void> {
     const uris = images.map((path) => `oss://${bucket}/${prefix}${relative(folder, path).split('\\').join('/')}`);
     const indexStart = Date.now();
     for (let i = 0; i < uris.length; i += 100) {
-      await api.call('BatchIndexFileMeta', { ProjectName: PROJECT, DatasetName: dataset, Files: uris.slice(i, i + 100).map((URI) => ({ URI })) });
+      await api.call('BatchIndexFileMeta', {
+        ProjectName: PROJECT,
+        DatasetName: dataset,
+        Files: uris.slice(i, i + 100).map((URI) => ({ URI })),
+      });
     }
     const bar = new SingleBar({
       format: 'Indexing [{bar}] {value}/{total} files | {faces} faces | {rate} img/s | {failed} failed',
@@ -177,35 +214,63 @@ async function main(): Promise<void> {
       notTTYSchedule: 5000,
     });
     bar.start(uris.length, 0, { faces: 0, rate: '0.0', failed: 0 });
-    const stats = await until(async () => {
-      const { Dataset: d } = await api.call<{ Dataset: { FileCount: number; PendingFileCount: number; FailedFileCount: number; FigureCount: number } }>(
-        'GetDataset',
-        { ProjectName: PROJECT, DatasetName: dataset, WithStatistics: true },
-      );
-      const done = d.FileCount - d.PendingFileCount;
-      const seconds = (Date.now() - indexStart) / 1000;
-      bar.update(done, { faces: d.FigureCount, rate: (done / Math.max(seconds, 0.001)).toFixed(1), failed: d.FailedFileCount });
-      return done >= uris.length ? d : undefined;
-    }, 30 * 60_000, 'indexing');
+    const stats = await until(
+      async () => {
+        const { Dataset: d } = await api.call<{
+          Dataset: { FileCount: number; PendingFileCount: number; FailedFileCount: number; FigureCount: number };
+        }>('GetDataset', { ProjectName: PROJECT, DatasetName: dataset, WithStatistics: true });
+        const done = d.FileCount - d.PendingFileCount;
+        const seconds = (Date.now() - indexStart) / 1000;
+        bar.update(done, {
+          faces: d.FigureCount,
+          rate: (done / Math.max(seconds, 0.001)).toFixed(1),
+          failed: d.FailedFileCount,
+        });
+        return done >= uris.length ? d : undefined;
+      },
+      30 * 60_000,
+      'indexing',
+    );
     bar.stop();
     const indexSeconds = (Date.now() - indexStart) / 1000;
-    console.log(`Indexed ${uris.length} photos in ${indexSeconds.toFixed(1)} s (${(uris.length / indexSeconds).toFixed(2)} img/s): ${stats.FigureCount} faces, ${stats.FailedFileCount} failed`);
+    console.log(
+      `Indexed ${uris.length} photos in ${indexSeconds.toFixed(1)} s (${(uris.length / indexSeconds).toFixed(2)} img/s): ${stats.FigureCount} faces, ${stats.FailedFileCount} failed`,
+    );
 
     // 4. Cluster and wait for the task
     const clusterStart = Date.now();
-    const { TaskId } = await api.call<{ TaskId: string }>('CreateFigureClusteringTask', { ProjectName: PROJECT, DatasetName: dataset });
-    const task = await until(async () => {
-      const t = await api.call<{ Status: string; Code?: string; Message?: string }>('GetTask', { ProjectName: PROJECT, TaskType: 'FaceClustering', TaskId });
-      return t.Status === 'Running' ? undefined : t;
-    }, 10 * 60_000, 'clustering');
-    if (task.Status !== 'Succeeded') throw new Error(`Clustering ${task.Status}: ${task.Code ?? ''} ${task.Message ?? ''}`);
+    const { TaskId } = await api.call<{ TaskId: string }>('CreateFigureClusteringTask', {
+      ProjectName: PROJECT,
+      DatasetName: dataset,
+    });
+    const task = await until(
+      async () => {
+        const t = await api.call<{ Status: string; Code?: string; Message?: string }>('GetTask', {
+          ProjectName: PROJECT,
+          TaskType: 'FaceClustering',
+          TaskId,
+        });
+        return t.Status === 'Running' ? undefined : t;
+      },
+      10 * 60_000,
+      'clustering',
+    );
+    if (task.Status !== 'Succeeded')
+      throw new Error(`Clustering ${task.Status}: ${task.Code ?? ''} ${task.Message ?? ''}`);
     console.log(`Clustering task ${TaskId} succeeded in ${((Date.now() - clusterStart) / 1000).toFixed(1)} s`);
 
     // 5. The people found
-    const { FigureClusters: clusters = [], TotalCount } = await api.call<{ FigureClusters?: Array<{ ObjectId: string; FaceCount: number; ImageCount: number }>; TotalCount?: number }>(
-      'QueryFigureClusters',
-      { ProjectName: PROJECT, DatasetName: dataset, Sort: 'FaceCount', Order: 'desc', MaxResults: 100, WithTotalCount: true },
-    );
+    const { FigureClusters: clusters = [], TotalCount } = await api.call<{
+      FigureClusters?: Array<{ ObjectId: string; FaceCount: number; ImageCount: number }>;
+      TotalCount?: number;
+    }>('QueryFigureClusters', {
+      ProjectName: PROJECT,
+      DatasetName: dataset,
+      Sort: 'FaceCount',
+      Order: 'desc',
+      MaxResults: 100,
+      WithTotalCount: true,
+    });
     const rows: string[][] = [];
     for (const cluster of clusters) {
       const { Files = [] } = await api.call<{ Files?: Array<{ URI: string }> }>('SimpleQuery', {
@@ -220,7 +285,9 @@ async function main(): Promise<void> {
     }
     console.log(`\n${TotalCount ?? clusters.length} people (figure clusters), largest first:`);
     printTable(['FigureClusterId', 'Faces', 'Images', 'Sample files'], rows);
-    console.log(`\nDashboard: ${base}/dashboard${config.API_KEY ? '?key=<API_KEY>' : ''}  (project "${PROJECT}", dataset "${dataset}")`);
+    console.log(
+      `\nDashboard: ${base}/dashboard${config.API_KEY ? '?key=<API_KEY>' : ''}  (project "${PROJECT}", dataset "${dataset}")`,
+    );
   } finally {
     if (args.exit || !stack) {
       await stopStack();
@@ -231,8 +298,12 @@ async function main(): Promise<void> {
 }
 
 function printTable(head: string[], rows: string[][]): void {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === 1 || i === 2 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => (i === 1 || i === 2 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   console.log(line(head));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows) console.log(line(row));

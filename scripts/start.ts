@@ -7,24 +7,23 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import {
-  clustererEnvSchema,
-  databaseOptions,
-  gatewayEnvSchema,
-  indexerEnvSchema,
-  loadConfigOrExit,
-} from '@app/config';
+import { clustererEnvSchema, databaseOptions, gatewayEnvSchema, indexerEnvSchema, loadConfigOrExit } from '@app/config';
 import { runMigrations } from '@app/database';
 import { EMBEDDED_S3_CREDENTIALS, EmbeddedS3Server } from '@app/storage';
 
 const root = resolve(__dirname, '..');
-const colours: Record<string, string> = { gateway: '\x1b[36m', indexer: '\x1b[35m', clusterer: '\x1b[33m', start: '\x1b[32m' };
+const colours: Record<string, string> = {
+  gateway: '\x1b[36m',
+  indexer: '\x1b[35m',
+  clusterer: '\x1b[33m',
+  start: '\x1b[32m',
+};
 const reset = '\x1b[0m';
 const tty = process.stdout.isTTY;
 
 function say(name: string, line: string): void {
   const tag = `[${name}]`.padEnd(12);
-  process.stdout.write(`${tty ? colours[name] ?? '' : ''}${tag}${tty ? reset : ''} ${line}\n`);
+  process.stdout.write(`${tty ? (colours[name] ?? '') : ''}${tag}${tty ? reset : ''} ${line}\n`);
 }
 
 interface App {
@@ -49,7 +48,10 @@ async function main(): Promise<void> {
     });
     s3Endpoint = (await s3.start()).endpoint;
     credentials = { ...EMBEDDED_S3_CREDENTIALS };
-    say('start', `embedded S3 server (s3rver) on ${s3Endpoint}, folder ${gateway.EMBEDDED_S3_DIR}, bucket ${gateway.S3_DEFAULT_BUCKET}`);
+    say(
+      'start',
+      `embedded S3 server (s3rver) on ${s3Endpoint}, folder ${gateway.EMBEDDED_S3_DIR}, bucket ${gateway.S3_DEFAULT_BUCKET}`,
+    );
   }
 
   const applied = await runMigrations(databaseOptions(gateway));
@@ -86,11 +88,15 @@ async function main(): Promise<void> {
       say('start', `apps/${app.name}/src/main.ts is missing: not started`);
       continue;
     }
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', entry], {
-      cwd: root,
-      env: { ...env, TS_NODE_PROJECT: resolve(root, 'tsconfig.json') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', entry],
+      {
+        cwd: root,
+        env: { ...env, TS_NODE_PROJECT: resolve(root, 'tsconfig.json') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     app.child = child;
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on('line', (line) => say(app.name, line));
@@ -154,7 +160,6 @@ function terminate(child: ChildProcess | undefined): Promise<void> {
 function redactUrl(url: string): string {
   return url.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:***@');
 }
-
 
 main().catch((error: unknown) => {
   process.stderr.write(`Start failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -6,7 +6,16 @@
  * made long so that it never fires during these tests).
  */
 import { waitFor } from '@app/testing';
-import { bbtDir, bbtPhotos, createDataset, indexObjects, requestClustering, taskRow, testJobOptions, waitForTaskEnd } from './support/fixtures';
+import {
+  bbtDir,
+  bbtPhotos,
+  createDataset,
+  indexObjects,
+  requestClustering,
+  taskRow,
+  testJobOptions,
+  waitForTaskEnd,
+} from './support/fixtures';
 import { Stack, startStack } from './support/stack';
 
 jest.setTimeout(120_000);
@@ -14,7 +23,6 @@ jest.setTimeout(120_000);
 const photosAvailable = bbtDir() !== null;
 const describeWithPhotos = photosAvailable ? describe : describe.skip;
 if (!photosAvailable) {
-  // eslint-disable-next-line no-console
   console.warn('clusterer.e2e-spec: skipped, the labelled photos (../shared/datasets/misc/bbt-labelled) are absent');
 }
 
@@ -49,10 +57,10 @@ describeWithPhotos('clusterer (two replicas, real stack)', () => {
   async function waitIndexed(keys: string[]): Promise<void> {
     await waitFor(
       async () => {
-        const { rows } = await stack.db.query(`SELECT COUNT(*)::int AS n FROM files WHERE dataset_id = $1 AND object_key = ANY($2) AND status <> 'pending'`, [
-          ids.datasetId,
-          keys,
-        ]);
+        const { rows } = await stack.db.query(
+          `SELECT COUNT(*)::int AS n FROM files WHERE dataset_id = $1 AND object_key = ANY($2) AND status <> 'pending'`,
+          [ids.datasetId, keys],
+        );
         return (rows[0] as { n: number }).n === keys.length;
       },
       'files to be indexed',
@@ -102,6 +110,13 @@ describeWithPhotos('clusterer (two replicas, real stack)', () => {
     await stack?.stop();
   });
 
+  it('answers health probes on each replica', async () => {
+    for (const url of stack.clustererUrls) {
+      const res = await fetch(`${url}/health/ready`);
+      expect(res.status).toBe(200);
+    }
+  });
+
   it('runs a requested task: Running with progress, then Succeeded with times, exact stats and a chosen cover', async () => {
     let release!: () => void;
     gate = new Promise<void>((resolve) => (release = resolve));
@@ -123,7 +138,7 @@ describeWithPhotos('clusterer (two replicas, real stack)', () => {
     const clusterOf = new Map<string, Set<string>>();
     for (const r of rows) {
       expect(r.cluster_state).toBe('clustered');
-      const person = r.key.split('/')[1]!;
+      const person = r.key.split('/')[1];
       clusterOf.set(person, new Set([...(clusterOf.get(person) ?? []), r.cluster_id!]));
     }
     for (const person of people) expect(clusterOf.get(person)!.size).toBe(1);
@@ -143,14 +158,20 @@ describeWithPhotos('clusterer (two replicas, real stack)', () => {
       expect(c.max_age as number).toBeGreaterThanOrEqual(c.average_age as number);
       expect(c.summary).toBeInstanceOf(Buffer);
     }
-    const { rows: generation } = await stack.db.query('SELECT cluster_generation FROM datasets WHERE id = $1', [ids.datasetId]);
+    const { rows: generation } = await stack.db.query('SELECT cluster_generation FROM datasets WHERE id = $1', [
+      ids.datasetId,
+    ]);
     expect(generation[0]).toEqual({ cluster_generation: 1 });
   });
 
   it('serialises runs of one dataset across two replicas and creates no duplicate clusters', async () => {
     // A user names one cluster: later runs must keep it.
-    const { rows: before } = await stack.db.query(`SELECT id FROM figure_clusters WHERE dataset_id = $1 ORDER BY id`, [ids.datasetId]);
-    await stack.db.query(`UPDATE figure_clusters SET name = 'Named by user', meta_lock_version = 1 WHERE id = $1`, [(before[0] as { id: string }).id]);
+    const { rows: before } = await stack.db.query(`SELECT id FROM figure_clusters WHERE dataset_id = $1 ORDER BY id`, [
+      ids.datasetId,
+    ]);
+    await stack.db.query(`UPDATE figure_clusters SET name = 'Named by user', meta_lock_version = 1 WHERE id = $1`, [
+      (before[0] as { id: string }).id,
+    ]);
 
     const more = bbtPhotos(people, [4, 5]);
     await indexObjects(stack, ids.datasetId, more);
@@ -159,7 +180,7 @@ describeWithPhotos('clusterer (two replicas, real stack)', () => {
     maxConcurrentPerDataset = 0;
     hookDelayMs = 400;
     const [a, b] = await Promise.all([requestClustering(stack, ids), requestClustering(stack, ids)]);
-    const [ta, tb] = await Promise.all([waitForTaskEnd(stack, a!), waitForTaskEnd(stack, b!)]);
+    const [ta, tb] = await Promise.all([waitForTaskEnd(stack, a), waitForTaskEnd(stack, b)]);
     hookDelayMs = 0;
     expect(ta.status).toBe('Succeeded');
     expect(tb.status).toBe('Succeeded');
@@ -167,11 +188,13 @@ describeWithPhotos('clusterer (two replicas, real stack)', () => {
     // One of the two did the work, the other found nothing new.
     expect([ta.details.NewFaces, tb.details.NewFaces].sort()).toEqual([0, 6]);
 
-    const { rows: after } = await stack.db.query(`SELECT id, name, face_count, image_count, meta_lock_version FROM figure_clusters WHERE dataset_id = $1 ORDER BY id`, [
-      ids.datasetId,
-    ]);
+    const { rows: after } = await stack.db.query(
+      `SELECT id, name, face_count, image_count, meta_lock_version FROM figure_clusters WHERE dataset_id = $1 ORDER BY id`,
+      [ids.datasetId],
+    );
     expect(after.map((c: { id: string }) => c.id)).toEqual(before.map((c: { id: string }) => c.id));
-    for (const c of after as Array<{ face_count: number; image_count: number }>) expect(c).toMatchObject({ face_count: 5, image_count: 5 });
+    for (const c of after as Array<{ face_count: number; image_count: number }>)
+      expect(c).toMatchObject({ face_count: 5, image_count: 5 });
     expect(after[0]).toMatchObject({ name: 'Named by user', meta_lock_version: 1 });
     const rows = await faces();
     for (const person of people) {
@@ -184,8 +207,13 @@ describeWithPhotos('clusterer (two replicas, real stack)', () => {
     const penny = bbtPhotos(['penny'], [1, 2, 3]);
     await indexObjects(stack, ids.datasetId, penny);
     await waitIndexed(penny.map((p) => p.key));
-    const { rows: changesBefore } = await stack.db.query('SELECT COUNT(*)::int AS n FROM cluster_changes WHERE dataset_id = $1', [ids.datasetId]);
-    const { rows: genBefore } = await stack.db.query('SELECT cluster_generation AS g FROM datasets WHERE id = $1', [ids.datasetId]);
+    const { rows: changesBefore } = await stack.db.query(
+      'SELECT COUNT(*)::int AS n FROM cluster_changes WHERE dataset_id = $1',
+      [ids.datasetId],
+    );
+    const { rows: genBefore } = await stack.db.query('SELECT cluster_generation AS g FROM datasets WHERE id = $1', [
+      ids.datasetId,
+    ]);
 
     const taskId = await requestClusteringWithCrash();
     const done = await waitForTaskEnd(stack, taskId);
@@ -193,21 +221,39 @@ describeWithPhotos('clusterer (two replicas, real stack)', () => {
     expect(done.details).toMatchObject({ NewFaces: 3, CreatedClusters: 1 });
     // Attempt 2 saw exactly the pre-run state: nothing of attempt 1 survived its crash.
     expect(snapshots).toEqual([
-      { attempt: 1, clusters: 3, unavailable: 3, changes: (changesBefore[0] as { n: number }).n, generation: (genBefore[0] as { g: number }).g },
-      { attempt: 2, clusters: 3, unavailable: 3, changes: (changesBefore[0] as { n: number }).n, generation: (genBefore[0] as { g: number }).g },
+      {
+        attempt: 1,
+        clusters: 3,
+        unavailable: 3,
+        changes: (changesBefore[0] as { n: number }).n,
+        generation: (genBefore[0] as { g: number }).g,
+      },
+      {
+        attempt: 2,
+        clusters: 3,
+        unavailable: 3,
+        changes: (changesBefore[0] as { n: number }).n,
+        generation: (genBefore[0] as { g: number }).g,
+      },
     ]);
-    const { rows } = await stack.db.query(`SELECT COUNT(*)::int AS n FROM figure_clusters WHERE dataset_id = $1`, [ids.datasetId]);
+    const { rows } = await stack.db.query(`SELECT COUNT(*)::int AS n FROM figure_clusters WHERE dataset_id = $1`, [
+      ids.datasetId,
+    ]);
     expect(rows[0]).toEqual({ n: 4 });
     const pennyFaces = (await faces()).filter((r) => r.key.includes('/penny/'));
     expect(new Set(pennyFaces.map((r) => r.cluster_id)).size).toBe(1);
-    expect(pennyFaces[0]!.cluster_id).not.toBeNull();
+    expect(pennyFaces[0].cluster_id).not.toBeNull();
 
     async function requestClusteringWithCrash(): Promise<string> {
       // Register the crash before the job can start.
       const { createTask } = await import('./support/fixtures');
       const id = await createTask(stack, ids, 'FaceClustering');
       crashTasks.add(id);
-      await stack.queues.cluster.add('cluster-dataset', { name: 'cluster-dataset', datasetId: ids.datasetId, trigger: 'request', taskId: id }, { ...testJobOptions, jobId: `cluster-task-${id}` });
+      await stack.queues.cluster.add(
+        'cluster-dataset',
+        { name: 'cluster-dataset', datasetId: ids.datasetId, trigger: 'request', taskId: id },
+        { ...testJobOptions, jobId: `cluster-task-${id}` },
+      );
       return id;
     }
   });
@@ -217,24 +263,42 @@ describeWithPhotos('clusterer (two replicas, real stack)', () => {
       `SELECT DISTINCT g.cluster_id, split_part(f.object_key, '/', 2) AS person FROM figures g JOIN files f ON f.id = g.file_id WHERE g.dataset_id = $1`,
       [ids.datasetId],
     );
-    const clusterOf = new Map((clusters as Array<{ cluster_id: string; person: string }>).map((c) => [c.person, c.cluster_id]));
-    await stack.db.query(`DELETE FROM files WHERE dataset_id = $1 AND (object_key LIKE 'bbt/penny/%' OR object_key = 'bbt/amy/amy5.png')`, [ids.datasetId]);
+    const clusterOf = new Map(
+      (clusters as Array<{ cluster_id: string; person: string }>).map((c) => [c.person, c.cluster_id]),
+    );
+    await stack.db.query(
+      `DELETE FROM files WHERE dataset_id = $1 AND (object_key LIKE 'bbt/penny/%' OR object_key = 'bbt/amy/amy5.png')`,
+      [ids.datasetId],
+    );
     await stack.queues.cluster.add(
       'cluster-dataset',
       { name: 'cluster-dataset', datasetId: ids.datasetId, trigger: 'files-deleted' },
       { ...testJobOptions },
     );
     await waitFor(async () => {
-      const { rows } = await stack.db.query(`SELECT COUNT(*)::int AS n FROM figure_clusters WHERE dataset_id = $1`, [ids.datasetId]);
+      const { rows } = await stack.db.query(`SELECT COUNT(*)::int AS n FROM figure_clusters WHERE dataset_id = $1`, [
+        ids.datasetId,
+      ]);
       return (rows[0] as { n: number }).n === 3;
     }, 'the empty cluster to be deleted');
-    const { rows: amy } = await stack.db.query(`SELECT face_count, image_count, cover_figure_id FROM figure_clusters WHERE id = $1`, [clusterOf.get('amy')]);
+    const { rows: amy } = await stack.db.query(
+      `SELECT face_count, image_count, cover_figure_id FROM figure_clusters WHERE id = $1`,
+      [clusterOf.get('amy')],
+    );
     expect(amy[0]).toMatchObject({ face_count: 4, image_count: 4 });
-    const { rows: cover } = await stack.db.query('SELECT cluster_id FROM figures WHERE id = $1', [(amy[0] as { cover_figure_id: string }).cover_figure_id]);
+    const { rows: cover } = await stack.db.query('SELECT cluster_id FROM figures WHERE id = $1', [
+      (amy[0] as { cover_figure_id: string }).cover_figure_id,
+    ]);
     expect(cover[0]).toEqual({ cluster_id: clusterOf.get('amy') });
-    const { rows: changes } = await stack.db.query(`SELECT kind, from_cluster_id FROM cluster_changes WHERE dataset_id = $1 AND kind = 'delete'`, [ids.datasetId]);
+    const { rows: changes } = await stack.db.query(
+      `SELECT kind, from_cluster_id FROM cluster_changes WHERE dataset_id = $1 AND kind = 'delete'`,
+      [ids.datasetId],
+    );
     expect(changes).toEqual([{ kind: 'delete', from_cluster_id: clusterOf.get('penny') }]);
-    const { rows: tasks } = await stack.db.query(`SELECT status, details FROM tasks WHERE dataset_id = $1 AND details->>'Trigger' = 'files-deleted'`, [ids.datasetId]);
+    const { rows: tasks } = await stack.db.query(
+      `SELECT status, details FROM tasks WHERE dataset_id = $1 AND details->>'Trigger' = 'files-deleted'`,
+      [ids.datasetId],
+    );
     expect(tasks).toHaveLength(1);
     expect(tasks[0]).toMatchObject({ status: 'Succeeded', details: { DeletedClusters: 1, RebuiltClusters: 1 } });
   });

@@ -22,28 +22,60 @@ describe('operator dashboard pages', () => {
     gw = await startGateway('dash', { API_KEY: KEY });
     pg = await connectToSchema(gw.db);
     const project = (await gw.app.get(ProjectRepository).create({ name: 'album' }))!;
-    const dataset = (await gw.app.get(DatasetRepository).create({ projectId: project.id, name: 'family <b>2024</b>' }))!;
+    const dataset = (await gw.app
+      .get(DatasetRepository)
+      .create({ projectId: project.id, name: 'family <b>2024</b>' }))!;
     datasetId = dataset.id;
-    const jpeg = await sharp({ create: { width: 200, height: 100, channels: 3, background: '#808080' } }).jpeg().toBuffer();
+    const jpeg = await sharp({ create: { width: 200, height: 100, channels: 3, background: '#808080' } })
+      .jpeg()
+      .toBuffer();
     await gw.app.get(StorageRepository).put('photos', 'a/one.jpg', jpeg, 'image/jpeg');
     const files = gw.app.get(FileRepository);
     const [file, bad] = await files.upsertPending([
       { datasetId, uri: 'oss://photos/a/one.jpg', bucket: 'photos', objectKey: 'a/one.jpg' },
       { datasetId, uri: 'oss://photos/a/broken.jpg', bucket: 'photos', objectKey: 'a/broken.jpg' },
     ]);
-    fileId = file!.id;
+    fileId = file.id;
     const face = (left: number) => ({
-      faceIndex: 0, left, top: 10, width: 40, height: 40, figureConfidence: 0.99, age: 31, ageSD: 4, gender: 'female', genderConfidence: 0.9,
-      pitch: 1, roll: 2, yaw: 3, emotion: 'happy', emotionConfidence: 0.8, mouth: 'open', mouthConfidence: 0.7, eyesOpen: 0.9, sharpness: 0.8,
-      faceQuality: 0.87, isHD: false, embedding: Buffer.alloc(2048), thumbnail: jpeg,
+      faceIndex: 0,
+      left,
+      top: 10,
+      width: 40,
+      height: 40,
+      figureConfidence: 0.99,
+      age: 31,
+      ageSD: 4,
+      gender: 'female',
+      genderConfidence: 0.9,
+      pitch: 1,
+      roll: 2,
+      yaw: 3,
+      emotion: 'happy',
+      emotionConfidence: 0.8,
+      mouth: 'open',
+      mouthConfidence: 0.7,
+      eyesOpen: 0.9,
+      sharpness: 0.8,
+      faceQuality: 0.87,
+      isHD: false,
+      embedding: Buffer.alloc(2048),
+      thumbnail: jpeg,
     });
     const saved = await files.completeIndexing(
       fileId,
-      { etag: 'e', size: jpeg.length, contentType: 'image/jpeg', fileModifiedTime: null, imageWidth: 200, imageHeight: 100, imageFormat: 'jpeg' },
+      {
+        etag: 'e',
+        size: jpeg.length,
+        contentType: 'image/jpeg',
+        fileModifiedTime: null,
+        imageWidth: 200,
+        imageHeight: 100,
+        imageFormat: 'jpeg',
+      },
       [face(10), face(120)],
     );
     figureIds = saved.map((f) => f.id);
-    await files.markFailed(bad!.id, 'InvalidImage.Decode', 'The object is not an image.');
+    await files.markFailed(bad.id, 'InvalidImage.Decode', 'The object is not an image.');
     const [{ id }] = (
       await pg.query(
         `INSERT INTO figure_clusters (id, dataset_id, name, face_count, image_count, gender, average_age, min_age, max_age, cover_figure_id)
@@ -52,7 +84,10 @@ describe('operator dashboard pages', () => {
       )
     ).rows as Array<{ id: string }>;
     clusterId = id!;
-    await pg.query(`UPDATE figures SET cluster_id = $1, cluster_state = 'clustered' WHERE id = $2`, [clusterId, figureIds[0]]);
+    await pg.query(`UPDATE figures SET cluster_id = $1, cluster_state = 'clustered' WHERE id = $2`, [
+      clusterId,
+      figureIds[0],
+    ]);
     await pg.query(`UPDATE figures SET cluster_state = 'independent' WHERE id = $1`, [figureIds[1]]);
   });
 
@@ -68,7 +103,7 @@ describe('operator dashboard pages', () => {
     await request(server).get('/admin/queues').expect(401);
     const login = await request(server).get(`/dashboard/datasets/${datasetId}?key=${KEY}&sort=Name`).expect(303);
     expect(login.headers['location']).toBe(`/dashboard/datasets/${datasetId}?sort=Name`);
-    const cookie = String(login.headers['set-cookie']).split(';')[0]!;
+    const cookie = String(login.headers['set-cookie']).split(';')[0];
     expect(cookie).toMatch(/^facecluster_key=/);
     await request(server).get('/dashboard').set('Cookie', cookie).expect(200);
     await request(server).get('/dashboard').auth('ops', KEY).expect(200);
@@ -85,14 +120,22 @@ describe('operator dashboard pages', () => {
 
   it('shows the people grid, a person with face boxes, unclustered faces, failed files and tasks', async () => {
     const server = gw.app.getHttpServer();
-    const people = await request(server).get(`/dashboard/datasets/${datasetId}?sort=ImageCount&order=ASC`).set(auth).expect(200);
+    const people = await request(server)
+      .get(`/dashboard/datasets/${datasetId}?sort=ImageCount&order=ASC`)
+      .set(auth)
+      .expect(200);
     expect(people.text).toContain(`data-cluster="${clusterId}"`);
     expect(people.text).toContain(`/dashboard/figures/${figureIds[0]}/thumbnail`);
     expect(people.text).toContain('29–33');
-    const person = await request(server).get(`/dashboard/datasets/${datasetId}/clusters/${clusterId}`).set(auth).expect(200);
+    const person = await request(server)
+      .get(`/dashboard/datasets/${datasetId}/clusters/${clusterId}`)
+      .set(auth)
+      .expect(200);
     expect(person.text).toContain('Alice');
     expect(person.text).toContain(`/dashboard/files/${fileId}/image`);
-    expect(person.text).toContain('class="box mine" title="face 0" style="left:5.000%;top:10.000%;width:20.000%;height:40.000%"');
+    expect(person.text).toContain(
+      'class="box mine" title="face 0" style="left:5.000%;top:10.000%;width:20.000%;height:40.000%"',
+    );
     expect((person.text.match(/class="box /g) ?? []).length).toBe(2);
     const unclustered = await request(server).get(`/dashboard/datasets/${datasetId}/unclustered`).set(auth).expect(200);
     expect(unclustered.text).toContain(`/dashboard/figures/${figureIds[1]}/thumbnail`);
@@ -120,8 +163,11 @@ describe('operator dashboard pages', () => {
     const page = await request(server).get('/admin/queues').set(auth).expect(200);
     expect(page.text).toContain('facecluster queues');
     const api = await request(server).get('/admin/queues/api/queues').set(auth).expect(200);
-    expect((api.body.queues as Array<{ name: string }>).map((q) => q.name).sort()).toEqual(
-      ['facecluster-cluster', 'facecluster-index', 'facecluster-notify', 'facecluster-scan'],
-    );
+    expect((api.body.queues as Array<{ name: string }>).map((q) => q.name).sort()).toEqual([
+      'facecluster-cluster',
+      'facecluster-index',
+      'facecluster-notify',
+      'facecluster-scan',
+    ]);
   });
 });

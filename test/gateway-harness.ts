@@ -47,8 +47,14 @@ export async function startGateway(label: string, env: Record<string, string> = 
     db,
     s3,
     queues,
-    call: (operation, body = {}) => request(server).post(`/api/v1/${operation}`).send(body as object),
-    post: (path, body = {}) => request(server).post(path).send(body as object),
+    call: (operation, body = {}) =>
+      request(server)
+        .post(`/api/v1/${operation}`)
+        .send(body as object),
+    post: (path, body = {}) =>
+      request(server)
+        .post(path)
+        .send(body as object),
     async close() {
       await app.close();
       for (const queue of Object.values(queues)) {
@@ -63,9 +69,29 @@ export async function startGateway(label: string, env: Record<string, string> = 
 /** A face as the indexer would store it (fields the tests care about overridable). */
 export function face(overrides: Partial<NewFigure> = {}): NewFigure {
   return {
-    faceIndex: 0, left: 10, top: 20, width: 50, height: 60, figureConfidence: 0.95, age: 30, ageSD: 4, gender: 'male',
-    genderConfidence: 0.9, pitch: 1, roll: 2, yaw: 3, emotion: 'happy', emotionConfidence: 0.8, mouth: 'close',
-    mouthConfidence: 0.9, eyesOpen: 0.9, sharpness: 0.7, faceQuality: 0.85, isHD: true, embedding: Buffer.alloc(2048), thumbnail: null,
+    faceIndex: 0,
+    left: 10,
+    top: 20,
+    width: 50,
+    height: 60,
+    figureConfidence: 0.95,
+    age: 30,
+    ageSD: 4,
+    gender: 'male',
+    genderConfidence: 0.9,
+    pitch: 1,
+    roll: 2,
+    yaw: 3,
+    emotion: 'happy',
+    emotionConfidence: 0.8,
+    mouth: 'close',
+    mouthConfidence: 0.9,
+    eyesOpen: 0.9,
+    sharpness: 0.7,
+    faceQuality: 0.85,
+    isHD: true,
+    embedding: Buffer.alloc(2048),
+    thumbnail: null,
     ...overrides,
   };
 }
@@ -88,17 +114,32 @@ export class Seeder {
     fields: Partial<PendingFileInput> = {},
   ): Promise<{ fileId: string; figureIds: string[] }> {
     const parsed = parseStorageUri(uri)!;
-    const [file] = await this.files.upsertPending([{ datasetId, uri, bucket: parsed.bucket, objectKey: parsed.key, ...fields }]);
+    const [file] = await this.files.upsertPending([
+      { datasetId, uri, bucket: parsed.bucket, objectKey: parsed.key, ...fields },
+    ]);
     const figures = await this.files.completeIndexing(
       file.id,
-      { etag: 'etag', size: 1000, contentType: 'image/jpeg', fileModifiedTime: null, imageWidth: 640, imageHeight: 480, imageFormat: 'jpeg', ...info },
+      {
+        etag: 'etag',
+        size: 1000,
+        contentType: 'image/jpeg',
+        fileModifiedTime: null,
+        imageWidth: 640,
+        imageHeight: 480,
+        imageFormat: 'jpeg',
+        ...info,
+      },
       faces.map((f, i) => face({ faceIndex: i, ...f })),
     );
     return { fileId: file.id, figureIds: figures.map((f) => f.id) };
   }
 
   /** Creates clusters with the given members (figure ids) and independent faces, as a clustering run would. */
-  async cluster(datasetId: string, clusters: Array<{ members: string[]; coverFigureId?: string }>, independent: string[] = []): Promise<string[]> {
+  async cluster(
+    datasetId: string,
+    clusters: Array<{ members: string[]; coverFigureId?: string }>,
+    independent: string[] = [],
+  ): Promise<string[]> {
     const ids = clusters.map(() => randomUUID());
     await this.clusters.runClusteringTransaction(datasetId, async (tx) => {
       await tx.insertClusters(ids.map((id) => ({ id, summary: Buffer.alloc(4) })));
@@ -108,7 +149,13 @@ export class Seeder {
       ]);
       await tx.writeStats(
         clusters.map((c, i) => ({
-          id: ids[i], faceCount: c.members.length, imageCount: c.members.length, gender: 'male', averageAge: 30, minAge: 25, maxAge: 35,
+          id: ids[i],
+          faceCount: c.members.length,
+          imageCount: c.members.length,
+          gender: 'male',
+          averageAge: 30,
+          minAge: 25,
+          maxAge: 35,
           coverFigureId: c.coverFigureId ?? c.members[0] ?? null,
         })),
       );

@@ -6,6 +6,7 @@ import { DatasetRepository, ProjectRepository, TaskRepository as Tasks } from '@
 import { StorageRepository } from '@app/storage';
 import { waitFor } from '@app/testing';
 import { ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
+import { TaskJanitorService } from '../apps/gateway/src/tasks/task-janitor.service';
 import { GatewayHarness, Seeder, startGateway } from './gateway-harness';
 
 jest.setTimeout(60_000);
@@ -24,14 +25,24 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
   describe('projects and datasets', () => {
     it('creates, gets, lists with NextToken and deletes projects', async () => {
       for (const name of ['alpha', 'beta', 'gamma']) {
-        const res = await gw.call('CreateProject', { ProjectName: name, Description: `project ${name}`, DatasetMaxFileCount: 1000 }).expect(200);
-        expect(res.body).toMatchObject({ RequestId: expect.any(String), Project: { ProjectName: name, DatasetMaxFileCount: 1000 } });
+        const res = await gw
+          .call('CreateProject', { ProjectName: name, Description: `project ${name}`, DatasetMaxFileCount: 1000 })
+          .expect(200);
+        expect(res.body).toMatchObject({
+          RequestId: expect.any(String),
+          Project: { ProjectName: name, DatasetMaxFileCount: 1000 },
+        });
       }
       const dup = await gw.call('CreateProject', { ProjectName: 'alpha' }).expect(409);
       expect(dup.body.Code).toBe('ResourceAlreadyExists');
 
       const got = await gw.call('GetProject', { ProjectName: 'beta', WithStatistics: true }).expect(200);
-      expect(got.body.Project).toMatchObject({ ProjectName: 'beta', Description: 'project beta', DatasetCount: 0, FileCount: 0 });
+      expect(got.body.Project).toMatchObject({
+        ProjectName: 'beta',
+        Description: 'project beta',
+        DatasetCount: 0,
+        FileCount: 0,
+      });
 
       const first = await gw.call('ListProjects', { MaxResults: 2 }).expect(200);
       expect(first.body.Projects.map((p: { ProjectName: string }) => p.ProjectName)).toEqual(['alpha', 'beta']);
@@ -53,18 +64,35 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
       const over = await gw.call('CreateDataset', { ProjectName: 'limited', DatasetName: 'three' }).expect(400);
       expect(over.body.Code).toBe('LimitExceededError');
 
-      const created = await gw.call('CreateDataset', { ProjectName: 'alpha', DatasetName: 'photos', Description: 'family' }).expect(200);
-      expect(created.body.Dataset).toMatchObject({ ProjectName: 'alpha', DatasetName: 'photos', Description: 'family', DatasetMaxFileCount: 1000 });
+      const created = await gw
+        .call('CreateDataset', { ProjectName: 'alpha', DatasetName: 'photos', Description: 'family' })
+        .expect(200);
+      expect(created.body.Dataset).toMatchObject({
+        ProjectName: 'alpha',
+        DatasetName: 'photos',
+        Description: 'family',
+        DatasetMaxFileCount: 1000,
+      });
       await gw.call('CreateDataset', { ProjectName: 'alpha', DatasetName: 'photos' }).expect(409);
-      for (const name of ['d1', 'd2', 'd3']) await gw.call('CreateDataset', { ProjectName: 'alpha', DatasetName: name }).expect(200);
+      for (const name of ['d1', 'd2', 'd3'])
+        await gw.call('CreateDataset', { ProjectName: 'alpha', DatasetName: name }).expect(200);
 
-      const updated = await gw.call('UpdateDataset', { ProjectName: 'alpha', DatasetName: 'd1', Description: 'renamed', DatasetMaxFileCount: 2 }).expect(200);
+      const updated = await gw
+        .call('UpdateDataset', {
+          ProjectName: 'alpha',
+          DatasetName: 'd1',
+          Description: 'renamed',
+          DatasetMaxFileCount: 2,
+        })
+        .expect(200);
       expect(updated.body.Dataset).toMatchObject({ Description: 'renamed', DatasetMaxFileCount: 2 });
 
       const seen: string[] = [];
       let token = '';
       do {
-        const page = await gw.call('ListDatasets', { ProjectName: 'alpha', MaxResults: 3, ...(token ? { NextToken: token } : {}) }).expect(200);
+        const page = await gw
+          .call('ListDatasets', { ProjectName: 'alpha', MaxResults: 3, ...(token ? { NextToken: token } : {}) })
+          .expect(200);
         seen.push(...page.body.Datasets.map((d: { DatasetName: string }) => d.DatasetName));
         token = page.body.NextToken;
       } while (token);
@@ -72,9 +100,13 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
 
       await gw.call('DeleteDataset', { ProjectName: 'alpha', DatasetName: 'd3' }).expect(200);
       await gw.call('GetDataset', { ProjectName: 'alpha', DatasetName: 'd3' }).expect(404);
-      const stats = await gw.call('GetDataset', { ProjectName: 'alpha', DatasetName: 'photos', WithStatistics: true }).expect(200);
+      const stats = await gw
+        .call('GetDataset', { ProjectName: 'alpha', DatasetName: 'photos', WithStatistics: true })
+        .expect(200);
       expect(stats.body.Dataset).toMatchObject({ FileCount: 0, BindCount: 0, FigureClusterCount: 0 });
-      datasetId = (await gw.app.get(DatasetRepository).findByName((await gw.app.get(ProjectRepository).findByName('alpha'))!.id, 'photos'))!.id;
+      datasetId = (await gw.app
+        .get(DatasetRepository)
+        .findByName((await gw.app.get(ProjectRepository).findByName('alpha'))!.id, 'photos'))!.id;
     });
   });
 
@@ -88,22 +120,54 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
           UserData: '{"mine":true}',
         })
         .expect(200);
-      expect(res.body).toEqual({ RequestId: expect.any(String), EventId: expect.any(String), TaskId: expect.stringMatching(/^IndexFileMeta-/) });
+      expect(res.body).toEqual({
+        RequestId: expect.any(String),
+        EventId: expect.any(String),
+        TaskId: expect.stringMatching(/^IndexFileMeta-/),
+      });
 
       const file = await seed.files.findByUri(datasetId, 'oss://photos/family/a.jpg');
-      expect(file).toMatchObject({ status: 'pending', customId: 'a', customLabels: { album: 'summer' }, userData: '{"mine":true}' });
+      expect(file).toMatchObject({
+        status: 'pending',
+        customId: 'a',
+        customLabels: { album: 'summer' },
+        userData: '{"mine":true}',
+      });
       const job = await gw.queues.Index.getJob(jobId.indexFile(file!.id));
-      expect(job?.data).toMatchObject({ name: 'index-file', fileId: file!.id, datasetId, uri: 'oss://photos/family/a.jpg', taskId: res.body.TaskId });
+      expect(job?.data).toMatchObject({
+        name: 'index-file',
+        fileId: file!.id,
+        datasetId,
+        uri: 'oss://photos/family/a.jpg',
+        taskId: res.body.TaskId,
+      });
       expect(job?.opts).toMatchObject({ attempts: 5, removeOnComplete: true, removeOnFail: true });
 
       // Indexing the same URI again while it is pending is the same job; the second task has nothing of its own.
-      const again = await gw.call('IndexFileMeta', { ProjectName: 'alpha', DatasetName: 'photos', File: { URI: 'oss://photos/family/a.jpg' } }).expect(200);
+      const again = await gw
+        .call('IndexFileMeta', {
+          ProjectName: 'alpha',
+          DatasetName: 'photos',
+          File: { URI: 'oss://photos/family/a.jpg' },
+        })
+        .expect(200);
       expect(await gw.queues.Index.getJobCounts('waiting', 'delayed', 'active')).toMatchObject({ waiting: 1 });
-      const second = await gw.call('GetTask', { ProjectName: 'alpha', TaskType: 'IndexFileMeta', TaskId: again.body.TaskId }).expect(200);
+      const second = await gw
+        .call('GetTask', { ProjectName: 'alpha', TaskType: 'IndexFileMeta', TaskId: again.body.TaskId })
+        .expect(200);
       expect(second.body.Status).toBe('Succeeded');
 
-      const task = await gw.call('GetTask', { ProjectName: 'alpha', TaskType: 'IndexFileMeta', TaskId: res.body.TaskId }).expect(200);
-      expect(task.body).toMatchObject({ ProjectName: 'alpha', TaskType: 'IndexFileMeta', TaskId: res.body.TaskId, Status: 'Running', Progress: 0, StartTime: expect.any(String) });
+      const task = await gw
+        .call('GetTask', { ProjectName: 'alpha', TaskType: 'IndexFileMeta', TaskId: res.body.TaskId })
+        .expect(200);
+      expect(task.body).toMatchObject({
+        ProjectName: 'alpha',
+        TaskType: 'IndexFileMeta',
+        TaskId: res.body.TaskId,
+        Status: 'Running',
+        Progress: 0,
+        StartTime: expect.any(String),
+      });
       expect(task.body.UserData).toBe('{"mine":true}');
     });
 
@@ -112,7 +176,11 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
         .call('BatchIndexFileMeta', {
           ProjectName: 'alpha',
           DatasetName: 'photos',
-          Files: [{ URI: 'oss://photos/family/b.jpg' }, { URI: 's3://photos/family/c.jpg' }, { URI: 'oss://photos/family/b.jpg' }],
+          Files: [
+            { URI: 'oss://photos/family/b.jpg' },
+            { URI: 's3://photos/family/c.jpg' },
+            { URI: 'oss://photos/family/b.jpg' },
+          ],
           Notification: { MNS: { TopicName: 'kept-not-delivered' } },
         })
         .expect(200);
@@ -123,14 +191,26 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
         const file = await seed.files.findByUri(datasetId, uri);
         expect(await gw.queues.Index.getJob(jobId.indexFile(file!.id))).toBeDefined();
       }
-      const full = await gw.call('BatchIndexFileMeta', { ProjectName: 'alpha', DatasetName: 'd1', Files: [{ URI: 'oss://photos/1.jpg' }, { URI: 'oss://photos/2.jpg' }, { URI: 'oss://photos/3.jpg' }] }).expect(400);
+      const full = await gw
+        .call('BatchIndexFileMeta', {
+          ProjectName: 'alpha',
+          DatasetName: 'd1',
+          Files: [{ URI: 'oss://photos/1.jpg' }, { URI: 'oss://photos/2.jpg' }, { URI: 'oss://photos/3.jpg' }],
+        })
+        .expect(400);
       expect(full.body.Code).toBe('LimitExceededError');
     });
 
     it('GetFileMeta / BatchGetFileMeta return IMM File objects with Figures and cluster ids', async () => {
-      const { figureIds } = await seed.indexedFile(datasetId, 'oss://photos/family/group.jpg', [{ gender: 'female', age: 41.6 }, { gender: 'male' }, {}]);
+      const { figureIds } = await seed.indexedFile(datasetId, 'oss://photos/family/group.jpg', [
+        { gender: 'female', age: 41.6 },
+        { gender: 'male' },
+        {},
+      ]);
       const [clusterId] = await seed.cluster(datasetId, [{ members: [figureIds[0]] }], [figureIds[1]]);
-      const res = await gw.call('GetFileMeta', { ProjectName: 'alpha', DatasetName: 'photos', URI: 'oss://photos/family/group.jpg' }).expect(200);
+      const res = await gw
+        .call('GetFileMeta', { ProjectName: 'alpha', DatasetName: 'photos', URI: 'oss://photos/family/group.jpg' })
+        .expect(200);
       expect(res.body.File).toMatchObject({
         URI: 'oss://photos/family/group.jpg',
         Filename: 'group.jpg',
@@ -155,47 +235,96 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
       });
 
       const batch = await gw
-        .call('BatchGetFileMeta', { ProjectName: 'alpha', DatasetName: 'photos', URIs: ['oss://photos/family/group.jpg', 'oss://photos/family/a.jpg', 'oss://photos/none.jpg'], WithFields: ['URI', 'Figures.FigureClusterId'] })
+        .call('BatchGetFileMeta', {
+          ProjectName: 'alpha',
+          DatasetName: 'photos',
+          URIs: ['oss://photos/family/group.jpg', 'oss://photos/family/a.jpg', 'oss://photos/none.jpg'],
+          WithFields: ['URI', 'Figures.FigureClusterId'],
+        })
         .expect(200);
       expect(batch.body.Files).toEqual([
-        { URI: 'oss://photos/family/group.jpg', Figures: [{ FigureClusterId: `Cluster-${clusterId}` }, { FigureClusterId: FigureClusterIdIndependent }, { FigureClusterId: FigureClusterIdUnavailable }] },
+        {
+          URI: 'oss://photos/family/group.jpg',
+          Figures: [
+            { FigureClusterId: `Cluster-${clusterId}` },
+            { FigureClusterId: FigureClusterIdIndependent },
+            { FigureClusterId: FigureClusterIdUnavailable },
+          ],
+        },
         { URI: 'oss://photos/family/a.jpg', Figures: [] },
       ]);
-      await gw.call('GetFileMeta', { ProjectName: 'alpha', DatasetName: 'photos', URI: 'oss://photos/none.jpg' }).expect(404);
+      await gw
+        .call('GetFileMeta', { ProjectName: 'alpha', DatasetName: 'photos', URI: 'oss://photos/none.jpg' })
+        .expect(404);
     });
 
     it('DeleteFileMeta / BatchDeleteFileMeta delete files and figures and schedule ONE debounced clustering run', async () => {
       await seed.indexedFile(datasetId, 'oss://photos/del/1.jpg', [{}]);
       await seed.indexedFile(datasetId, 'oss://photos/del/2.jpg', [{}, {}]);
-      await gw.call('DeleteFileMeta', { ProjectName: 'alpha', DatasetName: 'photos', URI: 'oss://photos/del/1.jpg' }).expect(200);
-      await gw.call('BatchDeleteFileMeta', { ProjectName: 'alpha', DatasetName: 'photos', URIs: ['oss://photos/del/2.jpg', 'oss://photos/del/never.jpg'] }).expect(200);
+      await gw
+        .call('DeleteFileMeta', { ProjectName: 'alpha', DatasetName: 'photos', URI: 'oss://photos/del/1.jpg' })
+        .expect(200);
+      await gw
+        .call('BatchDeleteFileMeta', {
+          ProjectName: 'alpha',
+          DatasetName: 'photos',
+          URIs: ['oss://photos/del/2.jpg', 'oss://photos/del/never.jpg'],
+        })
+        .expect(200);
       expect(await seed.files.findByUris(datasetId, ['oss://photos/del/1.jpg', 'oss://photos/del/2.jpg'])).toEqual([]);
       const delayed = await gw.queues.Cluster.getJobs(['delayed']);
       const debounced = delayed.filter((j) => j.data.datasetId === datasetId && j.data.trigger === 'files-deleted');
       expect(debounced).toHaveLength(1);
       expect(await gw.queues.Cluster.getDeduplicationJobId(jobId.clusterDebounceKey(datasetId))).toBe(debounced[0].id);
       // Idempotent: deleting again is fine.
-      await gw.call('DeleteFileMeta', { ProjectName: 'alpha', DatasetName: 'photos', URI: 'oss://photos/del/1.jpg' }).expect(200);
+      await gw
+        .call('DeleteFileMeta', { ProjectName: 'alpha', DatasetName: 'photos', URI: 'oss://photos/del/1.jpg' })
+        .expect(200);
     });
   });
 
   describe('bindings and bucket notifications', () => {
     it('CreateBinding records the binding and queues its scan; Get/List/Delete work', async () => {
-      const res = await gw.call('CreateBinding', { ProjectName: 'alpha', DatasetName: 'photos', URI: 'oss://photos/bound/' }).expect(200);
-      expect(res.body.Binding).toMatchObject({ URI: 'oss://photos/bound/', State: 'Running', Phase: 'FullScanning', ProjectName: 'alpha', DatasetName: 'photos' });
-      await gw.call('CreateBinding', { ProjectName: 'alpha', DatasetName: 'photos', URI: 'oss://photos/bound/' }).expect(409);
-      const missingBucket = await gw.call('CreateBinding', { ProjectName: 'alpha', DatasetName: 'photos', URI: 'oss://no-such-bucket/' }).expect(400);
+      const res = await gw
+        .call('CreateBinding', { ProjectName: 'alpha', DatasetName: 'photos', URI: 'oss://photos/bound/' })
+        .expect(200);
+      expect(res.body.Binding).toMatchObject({
+        URI: 'oss://photos/bound/',
+        State: 'Running',
+        Phase: 'FullScanning',
+        ProjectName: 'alpha',
+        DatasetName: 'photos',
+      });
+      await gw
+        .call('CreateBinding', { ProjectName: 'alpha', DatasetName: 'photos', URI: 'oss://photos/bound/' })
+        .expect(409);
+      const missingBucket = await gw
+        .call('CreateBinding', { ProjectName: 'alpha', DatasetName: 'photos', URI: 'oss://no-such-bucket/' })
+        .expect(400);
       expect(missingBucket.body.Message).toContain('no-such-bucket');
-      await gw.call('CreateBinding', { ProjectName: 'alpha', DatasetName: 'photos', URI: 's3://other-bucket/' }).expect(200);
+      await gw
+        .call('CreateBinding', { ProjectName: 'alpha', DatasetName: 'photos', URI: 's3://other-bucket/' })
+        .expect(200);
 
-      const binding = (await gw.call('GetBinding', { ProjectName: 'alpha', DatasetName: 'photos', URI: 'oss://photos/bound/' }).expect(200));
+      const binding = await gw
+        .call('GetBinding', { ProjectName: 'alpha', DatasetName: 'photos', URI: 'oss://photos/bound/' })
+        .expect(200);
       expect(binding.body.Binding.URI).toBe('oss://photos/bound/');
       const scanJobs = await gw.queues.Scan.getJobs(['waiting']);
       expect(scanJobs.map((j) => j.data.name)).toEqual(['scan-binding', 'scan-binding']);
 
-      const page1 = await gw.call('ListBindings', { ProjectName: 'alpha', DatasetName: 'photos', MaxResults: 1 }).expect(200);
+      const page1 = await gw
+        .call('ListBindings', { ProjectName: 'alpha', DatasetName: 'photos', MaxResults: 1 })
+        .expect(200);
       expect(page1.body.Bindings).toHaveLength(1);
-      const page2 = await gw.call('ListBindings', { ProjectName: 'alpha', DatasetName: 'photos', MaxResults: 1, NextToken: page1.body.NextToken }).expect(200);
+      const page2 = await gw
+        .call('ListBindings', {
+          ProjectName: 'alpha',
+          DatasetName: 'photos',
+          MaxResults: 1,
+          NextToken: page1.body.NextToken,
+        })
+        .expect(200);
       expect(page2.body.Bindings).toHaveLength(1);
       expect(page2.body.NextToken).toBe('');
       expect(page1.body.Bindings[0].URI).not.toBe(page2.body.Bindings[0].URI);
@@ -207,34 +336,62 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
       const notification = (eventName: string, bucket: string, key: string) => ({
         EventName: eventName,
         Key: `${bucket}/${key}`,
-        Records: [{ eventVersion: '2.0', eventSource: 'minio:s3', eventName, s3: { bucket: { name: bucket, arn: `arn:aws:s3:::${bucket}` }, object: { key, size: 1 } } }],
+        Records: [
+          {
+            eventVersion: '2.0',
+            eventSource: 'minio:s3',
+            eventName,
+            s3: { bucket: { name: bucket, arn: `arn:aws:s3:::${bucket}` }, object: { key, size: 1 } },
+          },
+        ],
       });
       const encodedKey = encodeURIComponent('bound/summer trip/ü 1.jpg').replace(/%2F/g, '/').replace(/%20/g, '+');
-      const created = await gw.post('/api/v1/events/storage', notification('s3:ObjectCreated:Put', 'photos', encodedKey)).expect(200);
+      const created = await gw
+        .post('/api/v1/events/storage', notification('s3:ObjectCreated:Put', 'photos', encodedKey))
+        .expect(200);
       expect(created.body).toMatchObject({ Indexed: 1, Removed: 0 });
       const file = await seed.files.findByUri(datasetId, 'oss://photos/bound/summer trip/ü 1.jpg');
       expect(file?.status).toBe('pending');
       expect(await gw.queues.Index.getJob(jobId.indexFile(file!.id))).toBeDefined();
 
       // Outside every bound prefix: ignored.
-      const outside = await gw.post('/api/v1/events/storage', notification('s3:ObjectCreated:Put', 'photos', 'elsewhere/x.jpg')).expect(200);
+      const outside = await gw
+        .post('/api/v1/events/storage', notification('s3:ObjectCreated:Put', 'photos', 'elsewhere/x.jpg'))
+        .expect(200);
       expect(outside.body).toMatchObject({ Indexed: 0 });
       // The whole bucket is bound with s3:// in the same dataset.
-      const other = await gw.post('/api/v1/events/storage', notification('s3:ObjectCreated:Put', 'other-bucket', 'y.jpg')).expect(200);
+      const other = await gw
+        .post('/api/v1/events/storage', notification('s3:ObjectCreated:Put', 'other-bucket', 'y.jpg'))
+        .expect(200);
       expect(other.body).toMatchObject({ Indexed: 1 });
       expect(await seed.files.findByUri(datasetId, 's3://other-bucket/y.jpg')).not.toBeNull();
 
-      const removed = await gw.post('/api/v1/events/storage', notification('s3:ObjectRemoved:Delete', 'photos', encodedKey)).expect(200);
+      const removed = await gw
+        .post('/api/v1/events/storage', notification('s3:ObjectRemoved:Delete', 'photos', encodedKey))
+        .expect(200);
       expect(removed.body).toMatchObject({ Indexed: 0, Removed: 1 });
       expect(await seed.files.findByUri(datasetId, 'oss://photos/bound/summer trip/ü 1.jpg')).toBeNull();
     });
 
     it('DeleteBinding stops following the prefix (Cleanup deletes its files)', async () => {
-      await gw.call('DeleteBinding', { ProjectName: 'alpha', DatasetName: 'photos', URI: 's3://other-bucket/', Cleanup: true }).expect(200);
+      await gw
+        .call('DeleteBinding', {
+          ProjectName: 'alpha',
+          DatasetName: 'photos',
+          URI: 's3://other-bucket/',
+          Cleanup: true,
+        })
+        .expect(200);
       expect(await seed.files.findByUri(datasetId, 's3://other-bucket/y.jpg')).toBeNull();
-      await gw.call('DeleteBinding', { ProjectName: 'alpha', DatasetName: 'photos', URI: 's3://other-bucket/' }).expect(404);
+      await gw
+        .call('DeleteBinding', { ProjectName: 'alpha', DatasetName: 'photos', URI: 's3://other-bucket/' })
+        .expect(404);
       const after = await gw
-        .post('/api/v1/events/storage', { Records: [{ eventName: 's3:ObjectCreated:Put', s3: { bucket: { name: 'other-bucket' }, object: { key: 'z.jpg' } } }] })
+        .post('/api/v1/events/storage', {
+          Records: [
+            { eventName: 's3:ObjectCreated:Put', s3: { bucket: { name: 'other-bucket' }, object: { key: 'z.jpg' } } },
+          ],
+        })
         .expect(200);
       expect(after.body.Indexed).toBe(0);
     });
@@ -244,29 +401,53 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
     let clusterIds: string[] = [];
 
     it('CreateFigureClusteringTask records a task and queues the run with its deterministic job id', async () => {
-      const res = await gw.call('CreateFigureClusteringTask', { ProjectName: 'alpha', DatasetName: 'photos', Tags: { env: 'test' } }).expect(200);
-      expect(res.body).toMatchObject({ TaskId: expect.stringMatching(/^FaceClustering-/), EventId: expect.any(String) });
+      const res = await gw
+        .call('CreateFigureClusteringTask', { ProjectName: 'alpha', DatasetName: 'photos', Tags: { env: 'test' } })
+        .expect(200);
+      expect(res.body).toMatchObject({
+        TaskId: expect.stringMatching(/^FaceClustering-/),
+        EventId: expect.any(String),
+      });
       const job = await gw.queues.Cluster.getJob(jobId.clusterRequest(res.body.TaskId));
       expect(job?.data).toEqual({ name: 'cluster-dataset', datasetId, trigger: 'request', taskId: res.body.TaskId });
-      const task = await gw.call('GetTask', { ProjectName: 'alpha', TaskType: 'FaceClustering', TaskId: res.body.TaskId }).expect(200);
+      const task = await gw
+        .call('GetTask', { ProjectName: 'alpha', TaskType: 'FaceClustering', TaskId: res.body.TaskId })
+        .expect(200);
       expect(task.body).toMatchObject({ Status: 'Running', Tags: { env: 'test' } });
-      await gw.call('GetTask', { ProjectName: 'alpha', TaskType: 'IndexFileMeta', TaskId: res.body.TaskId }).expect(404);
+      await gw
+        .call('GetTask', { ProjectName: 'alpha', TaskType: 'IndexFileMeta', TaskId: res.body.TaskId })
+        .expect(404);
     });
 
     it('QueryFigureClusters pages with NextToken, sorts, filters and counts', async () => {
       const members: string[][] = [];
       for (let i = 0; i < 5; i++) {
-        const { figureIds } = await seed.indexedFile(datasetId, `oss://photos/people/${i}.jpg`, Array.from({ length: i + 1 }, () => ({})));
+        const { figureIds } = await seed.indexedFile(
+          datasetId,
+          `oss://photos/people/${i}.jpg`,
+          Array.from({ length: i + 1 }, () => ({})),
+        );
         members.push(figureIds);
       }
-      clusterIds = await seed.cluster(datasetId, members.map((m) => ({ members: m })));
+      clusterIds = await seed.cluster(
+        datasetId,
+        members.map((m) => ({ members: m })),
+      );
       const all = [...clusterIds];
       const seen: string[] = [];
       let token = '';
       let pages = 0;
       do {
         const res = await gw
-          .call('QueryFigureClusters', { ProjectName: 'alpha', DatasetName: 'photos', Sort: 'FaceCount', Order: 'desc', MaxResults: 2, WithTotalCount: true, ...(token ? { NextToken: token } : {}) })
+          .call('QueryFigureClusters', {
+            ProjectName: 'alpha',
+            DatasetName: 'photos',
+            Sort: 'FaceCount',
+            Order: 'desc',
+            MaxResults: 2,
+            WithTotalCount: true,
+            ...(token ? { NextToken: token } : {}),
+          })
           .expect(200);
         expect(res.body.TotalCount).toBe(6);
         seen.push(...res.body.FigureClusters.map((c: { ObjectId: string }) => c.ObjectId));
@@ -277,19 +458,41 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
       expect(seen).toHaveLength(6);
       expect(new Set(seen).size).toBe(6);
       // FaceCount 5, 4, 3, 2, then the two clusters of one face (ties ordered by id).
-      expect(seen.slice(0, 4)).toEqual([...all].reverse().slice(0, 4).map((id) => `Cluster-${id}`));
+      expect(seen.slice(0, 4)).toEqual(
+        [...all]
+          .reverse()
+          .slice(0, 4)
+          .map((id) => `Cluster-${id}`),
+      );
       expect(seen.slice(4)).toContain(`Cluster-${all[0]}`);
 
       const byTime: string[] = [];
       token = '';
       do {
-        const res = await gw.call('QueryFigureClusters', { ProjectName: 'alpha', DatasetName: 'photos', MaxResults: 4, ...(token ? { NextToken: token } : {}) }).expect(200);
+        const res = await gw
+          .call('QueryFigureClusters', {
+            ProjectName: 'alpha',
+            DatasetName: 'photos',
+            MaxResults: 4,
+            ...(token ? { NextToken: token } : {}),
+          })
+          .expect(200);
         byTime.push(...res.body.FigureClusters.map((c: { ObjectId: string }) => c.ObjectId));
         token = res.body.NextToken;
       } while (token);
       expect(new Set(byTime).size).toBe(6);
 
-      const first = (await gw.call('QueryFigureClusters', { ProjectName: 'alpha', DatasetName: 'photos', Sort: 'FaceCount', Order: 'desc', MaxResults: 1 }).expect(200)).body;
+      const first = (
+        await gw
+          .call('QueryFigureClusters', {
+            ProjectName: 'alpha',
+            DatasetName: 'photos',
+            Sort: 'FaceCount',
+            Order: 'desc',
+            MaxResults: 1,
+          })
+          .expect(200)
+      ).body;
       expect(first.FigureClusters[0]).toMatchObject({
         ObjectId: `Cluster-${all[4]}`,
         ObjectType: 'figure-cluster',
@@ -305,28 +508,77 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
         Cover: { URI: 'oss://photos/people/4.jpg', Figures: [{ FigureId: members[4][0] }] },
       });
       const future = await gw
-        .call('QueryFigureClusters', { ProjectName: 'alpha', DatasetName: 'photos', CreateTimeRange: { Start: '2999-01-01T00:00:00Z' }, WithTotalCount: true })
+        .call('QueryFigureClusters', {
+          ProjectName: 'alpha',
+          DatasetName: 'photos',
+          CreateTimeRange: { Start: '2999-01-01T00:00:00Z' },
+          WithTotalCount: true,
+        })
         .expect(200);
       expect(future.body).toMatchObject({ FigureClusters: [], TotalCount: 0, NextToken: '' });
-      const wrongToken = await gw.call('QueryFigureClusters', { ProjectName: 'alpha', DatasetName: 'photos', Sort: 'Name', NextToken: first.NextToken }).expect(400);
+      const wrongToken = await gw
+        .call('QueryFigureClusters', {
+          ProjectName: 'alpha',
+          DatasetName: 'photos',
+          Sort: 'Name',
+          NextToken: first.NextToken,
+        })
+        .expect(400);
       expect(wrongToken.body.Code).toBe('InvalidNextToken');
     });
 
     it('Get/BatchGet/UpdateFigureCluster, with MetaLockVersion guarding manual edits', async () => {
       const id = `Cluster-${clusterIds[0]}`;
-      const got = await gw.call('GetFigureCluster', { ProjectName: 'alpha', DatasetName: 'photos', ObjectId: id }).expect(200);
+      const got = await gw
+        .call('GetFigureCluster', { ProjectName: 'alpha', DatasetName: 'photos', ObjectId: id })
+        .expect(200);
       expect(got.body.FigureCluster).toMatchObject({ ObjectId: id, FaceCount: 1 });
-      const batch = await gw.call('BatchGetFigureCluster', { ProjectName: 'alpha', DatasetName: 'photos', ObjectIds: [`Cluster-${clusterIds[1]}`, id, 'Cluster-00000000-0000-4000-8000-000000000000'] }).expect(200);
-      expect(batch.body.FigureClusters.map((c: { ObjectId: string }) => c.ObjectId)).toEqual([`Cluster-${clusterIds[1]}`, id]);
+      const batch = await gw
+        .call('BatchGetFigureCluster', {
+          ProjectName: 'alpha',
+          DatasetName: 'photos',
+          ObjectIds: [`Cluster-${clusterIds[1]}`, id, 'Cluster-00000000-0000-4000-8000-000000000000'],
+        })
+        .expect(200);
+      expect(batch.body.FigureClusters.map((c: { ObjectId: string }) => c.ObjectId)).toEqual([
+        `Cluster-${clusterIds[1]}`,
+        id,
+      ]);
 
-      await gw.call('UpdateFigureCluster', { ProjectName: 'alpha', DatasetName: 'photos', FigureCluster: { ObjectId: id, Name: 'Grandma', CustomLabels: { role: 'family' }, MetaLockVersion: 0 } }).expect(200);
-      const stale = await gw.call('UpdateFigureCluster', { ProjectName: 'alpha', DatasetName: 'photos', FigureCluster: { ObjectId: id, Name: 'Someone else', MetaLockVersion: 0 } }).expect(409);
+      await gw
+        .call('UpdateFigureCluster', {
+          ProjectName: 'alpha',
+          DatasetName: 'photos',
+          FigureCluster: { ObjectId: id, Name: 'Grandma', CustomLabels: { role: 'family' }, MetaLockVersion: 0 },
+        })
+        .expect(200);
+      const stale = await gw
+        .call('UpdateFigureCluster', {
+          ProjectName: 'alpha',
+          DatasetName: 'photos',
+          FigureCluster: { ObjectId: id, Name: 'Someone else', MetaLockVersion: 0 },
+        })
+        .expect(409);
       expect(stale.body.Code).toBe('ConcurrentModification');
-      const after = await gw.call('GetFigureCluster', { ProjectName: 'alpha', DatasetName: 'photos', ObjectId: id }).expect(200);
-      expect(after.body.FigureCluster).toMatchObject({ Name: 'Grandma', CustomLabels: { role: 'family' }, MetaLockVersion: 1 });
-      const labelled = await gw.call('QueryFigureClusters', { ProjectName: 'alpha', DatasetName: 'photos', CustomLabels: 'role=family' }).expect(200);
+      const after = await gw
+        .call('GetFigureCluster', { ProjectName: 'alpha', DatasetName: 'photos', ObjectId: id })
+        .expect(200);
+      expect(after.body.FigureCluster).toMatchObject({
+        Name: 'Grandma',
+        CustomLabels: { role: 'family' },
+        MetaLockVersion: 1,
+      });
+      const labelled = await gw
+        .call('QueryFigureClusters', { ProjectName: 'alpha', DatasetName: 'photos', CustomLabels: 'role=family' })
+        .expect(200);
       expect(labelled.body.FigureClusters.map((c: { Name: string }) => c.Name)).toEqual(['Grandma']);
-      await gw.call('GetFigureCluster', { ProjectName: 'alpha', DatasetName: 'photos', ObjectId: 'Cluster-00000000-0000-4000-8000-000000000000' }).expect(404);
+      await gw
+        .call('GetFigureCluster', {
+          ProjectName: 'alpha',
+          DatasetName: 'photos',
+          ObjectId: 'Cluster-00000000-0000-4000-8000-000000000000',
+        })
+        .expect(404);
     });
   });
 
@@ -335,20 +587,26 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
       const all: string[] = [];
       let token = '';
       do {
-        const res = await gw.call('ListTasks', { ProjectName: 'alpha', MaxResults: 2, ...(token ? { NextToken: token } : {}) }).expect(200);
+        const res = await gw
+          .call('ListTasks', { ProjectName: 'alpha', MaxResults: 2, ...(token ? { NextToken: token } : {}) })
+          .expect(200);
         all.push(...res.body.Tasks.map((t: { TaskId: string }) => t.TaskId));
         token = res.body.NextToken;
       } while (token);
       expect(all.length).toBeGreaterThanOrEqual(4);
       expect(new Set(all).size).toBe(all.length);
 
-      const clustering = await gw.call('ListTasks', { ProjectName: 'alpha', TaskTypes: ['FaceClustering'], TagSelector: 'env=test' }).expect(200);
+      const clustering = await gw
+        .call('ListTasks', { ProjectName: 'alpha', TaskTypes: ['FaceClustering'], TagSelector: 'env=test' })
+        .expect(200);
       expect(clustering.body.Tasks).toHaveLength(1);
-      const succeeded = await gw.call('ListTasks', { ProjectName: 'alpha', Status: 'Succeeded', Order: 'asc' }).expect(200);
+      const succeeded = await gw
+        .call('ListTasks', { ProjectName: 'alpha', Status: 'Succeeded', Order: 'asc' })
+        .expect(200);
       expect(succeeded.body.Tasks.every((t: { Status: string }) => t.Status === 'Succeeded')).toBe(true);
 
       const id = all[0];
-      await gw.app.get(Tasks).purgeExpired(new Date(Date.now() + 8 * 86_400_000));
+      expect(await gw.app.get(TaskJanitorService).purge(new Date(Date.now() + 8 * 86_400_000))).toBeGreaterThan(0);
       await gw.call('GetTask', { ProjectName: 'alpha', TaskType: id.split('-')[0], TaskId: id }).expect(404);
     });
   });
@@ -385,12 +643,22 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
     it('delivers the IMM envelope of a finished indexing task to its HTTP endpoint, retrying failures', async () => {
       const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
       const res = await gw
-        .call('IndexFileMeta', { ProjectName: 'alpha', DatasetName: 'photos', File: { URI: 'oss://photos/notify/n.jpg' }, Notification: { HTTP: { Endpoint: endpoint } }, UserData: 'u1' })
+        .call('IndexFileMeta', {
+          ProjectName: 'alpha',
+          DatasetName: 'photos',
+          File: { URI: 'oss://photos/notify/n.jpg' },
+          Notification: { HTTP: { Endpoint: endpoint } },
+          UserData: 'u1',
+        })
         .expect(200);
       const tasks = gw.app.get(Tasks);
       // What the indexer does when the file is done:
       await tasks.recordFileOutcome(res.body.TaskId, 'oss://photos/notify/n.jpg', 'InvalidImage.Decode');
-      await tasks.finish(res.body.TaskId, { status: 'Failed', code: 'InvalidImage.Decode', message: '1 of 1 files failed' });
+      await tasks.finish(res.body.TaskId, {
+        status: 'Failed',
+        code: 'InvalidImage.Decode',
+        message: '1 of 1 files failed',
+      });
       const event = { taskId: res.body.TaskId, datasetId, status: 'Failed' as const };
       client.emit(DomainEvent.IndexTaskFinished, event);
       client.emit(DomainEvent.IndexTaskFinished, event); // a duplicate event delivers once
@@ -413,21 +681,45 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
           Files: [{ URI: 'oss://photos/notify/n.jpg', Error: 'InvalidImage.Decode' }],
         },
       });
-      const job = await waitFor(async () => {
-        const found = await gw.queues.Notify.getJob(jobId.deliverNotification(res.body.TaskId));
-        return found && (await found.getState()) === 'completed' ? found : null;
-      }, 'the delivery job to complete', 10_000);
+      const job = await waitFor(
+        async () => {
+          const found = await gw.queues.Notify.getJob(jobId.deliverNotification(res.body.TaskId));
+          return found && (await found.getState()) === 'completed' ? found : null;
+        },
+        'the delivery job to complete',
+        10_000,
+      );
       expect(job.attemptsMade).toBe(2);
       expect(received).toHaveLength(1);
     });
 
     it('delivers FaceClustering notifications too', async () => {
       const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/clusters`;
-      const res = await gw.call('CreateFigureClusteringTask', { ProjectName: 'alpha', DatasetName: 'photos', Notification: { HTTP: { Endpoint: endpoint } } }).expect(200);
+      const res = await gw
+        .call('CreateFigureClusteringTask', {
+          ProjectName: 'alpha',
+          DatasetName: 'photos',
+          Notification: { HTTP: { Endpoint: endpoint } },
+        })
+        .expect(200);
       await gw.app.get(Tasks).finish(res.body.TaskId, { status: 'Succeeded' });
-      client.emit(DomainEvent.ClusteringFinished, { taskId: res.body.TaskId, datasetId, status: 'Succeeded', newFaces: 3, createdClusters: 1, updatedClusters: 0 });
-      const delivered = await waitFor(() => received.find((r) => (r.body['content'] as { TaskId: string }).TaskId === res.body.TaskId), 'the clustering webhook', 20_000);
-      expect(delivered.body).toMatchObject({ type: 'imm:Task:FaceClustering', content: { Status: 'Succeeded', Code: 'Success', ProjectName: 'alpha', DatasetName: 'photos' } });
+      client.emit(DomainEvent.ClusteringFinished, {
+        taskId: res.body.TaskId,
+        datasetId,
+        status: 'Succeeded',
+        newFaces: 3,
+        createdClusters: 1,
+        updatedClusters: 0,
+      });
+      const delivered = await waitFor(
+        () => received.find((r) => (r.body['content'] as { TaskId: string }).TaskId === res.body.TaskId),
+        'the clustering webhook',
+        20_000,
+      );
+      expect(delivered.body).toMatchObject({
+        type: 'imm:Task:FaceClustering',
+        content: { Status: 'Succeeded', Code: 'Success', ProjectName: 'alpha', DatasetName: 'photos' },
+      });
     });
   });
 });

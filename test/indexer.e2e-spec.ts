@@ -35,14 +35,21 @@ describe('indexer (real stack, through the IMM API)', () => {
     return (await imm(stack, 'GetFileMeta', { ...ref, URI: uri(key) })).File;
   }
 
-  async function fileRow(key: string): Promise<{ id: string; status: string; error_code: string | null; error_message: string | null }> {
-    const { rows } = await stack.db.query('SELECT id, status, error_code, error_message FROM files WHERE uri = $1', [uri(key)]);
+  async function fileRow(
+    key: string,
+  ): Promise<{ id: string; status: string; error_code: string | null; error_message: string | null }> {
+    const { rows } = await stack.db.query('SELECT id, status, error_code, error_message FROM files WHERE uri = $1', [
+      uri(key),
+    ]);
     return rows[0];
   }
 
   beforeAll(async () => {
     stack = await startStack({ label: 'indexer' });
-    events = new QueueEvents(QueueName.Index, { connection: redisConnection(loadConfig(gatewayEnvSchema, stack.env)), prefix: stack.queuePrefix });
+    events = new QueueEvents(QueueName.Index, {
+      connection: redisConnection(loadConfig(gatewayEnvSchema, stack.env)),
+      prefix: stack.queuePrefix,
+    });
     events.on('failed', ({ jobId }) => failedAttempts.push(jobId));
     events.on('delayed', ({ jobId }) => failedAttempts.push(jobId));
     await events.waitUntilReady();
@@ -58,7 +65,10 @@ describe('indexer (real stack, through the IMM API)', () => {
   it('finds every face of real photos with boxes inside the image and plausible attributes', async () => {
     await stack.storage.put('photos', 'one.jpg', demoPhoto(6), 'image/jpeg');
     await stack.storage.put('photos', 'group.jpg', demoPhoto(1), 'image/jpeg');
-    const { TaskId } = await imm(stack, 'BatchIndexFileMeta', { ...ref, Files: [{ URI: uri('one.jpg') }, { URI: uri('group.jpg') }] });
+    const { TaskId } = await imm(stack, 'BatchIndexFileMeta', {
+      ...ref,
+      Files: [{ URI: uri('one.jpg') }, { URI: uri('group.jpg') }],
+    });
     const task = await waitForImmTask(stack, P, 'IndexFileMeta', TaskId);
     expect(task).toMatchObject({ Status: 'Succeeded' });
 
@@ -67,7 +77,11 @@ describe('indexer (real stack, through the IMM API)', () => {
     expect(four.Figures).toHaveLength(4);
     expect(three.Figures).toHaveLength(3);
     for (const file of [four, three]) {
-      expect(file).toMatchObject({ ImageWidth: expect.any(Number), ImageHeight: expect.any(Number), ETag: expect.any(String) });
+      expect(file).toMatchObject({
+        ImageWidth: expect.any(Number),
+        ImageHeight: expect.any(Number),
+        ETag: expect.any(String),
+      });
       expect(file.FigureCount).toBe(file.Figures.length);
       for (const f of file.Figures) {
         expect(f.FigureType).toBe('face');
@@ -84,7 +98,9 @@ describe('indexer (real stack, through the IMM API)', () => {
         expect(f.FaceQuality).toBeGreaterThanOrEqual(0);
         expect(f.FaceQuality).toBeLessThanOrEqual(1);
         expect(typeof f.HeadPose.Yaw).toBe('number');
-        expect(f.FigureClusterId).toMatch(/^(figure-cluster-id-unavailable|figure-cluster-id-independent|Cluster-[0-9a-f-]{36})$/);
+        expect(f.FigureClusterId).toMatch(
+          /^(figure-cluster-id-unavailable|figure-cluster-id-independent|Cluster-[0-9a-f-]{36})$/,
+        );
       }
     }
     // Stored embeddings are 512 float32 values, unit length.
@@ -107,7 +123,9 @@ describe('indexer (real stack, through the IMM API)', () => {
     const replaced = await fileMeta('one.jpg');
     expect(replaced.Figures).toHaveLength(3);
     expect(replaced.Figures.some((f: { FigureId: string }) => before.includes(f.FigureId))).toBe(false);
-    const { rows } = await stack.db.query(`SELECT COUNT(*)::int AS n FROM figures WHERE file_id = $1`, [(await fileRow('one.jpg')).id]);
+    const { rows } = await stack.db.query(`SELECT COUNT(*)::int AS n FROM figures WHERE file_id = $1`, [
+      (await fileRow('one.jpg')).id,
+    ]);
     expect(rows[0].n).toBe(3);
   });
 
@@ -122,18 +140,32 @@ describe('indexer (real stack, through the IMM API)', () => {
     const jpeg = demoPhoto(2);
     const bad: Array<{ key: string; body?: Buffer; code: string }> = [
       { key: 'bad/missing.jpg', code: 'ResourceNotFound.Object' },
-      { key: 'bad/notes.jpg', body: Buffer.from('these are not the pixels you are looking for\n'.repeat(20)), code: 'InvalidImage.UnsupportedFormat' },
+      {
+        key: 'bad/notes.jpg',
+        body: Buffer.from('these are not the pixels you are looking for\n'.repeat(20)),
+        code: 'InvalidImage.UnsupportedFormat',
+      },
       { key: 'bad/truncated.jpg', body: jpeg.subarray(0, Math.floor(jpeg.length / 3)), code: 'InvalidImage.Corrupt' },
       { key: 'bad/bomb.png', body: pngHeaderOnly(40_000, 40_000), code: 'InvalidImage.TooLarge' },
       { key: 'bad/empty.jpg', body: Buffer.alloc(0), code: 'InvalidImage.Empty' },
-      { key: 'bad/vector.svg', body: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64"/></svg>'), code: 'InvalidImage.UnsupportedFormat' },
+      {
+        key: 'bad/vector.svg',
+        body: Buffer.from(
+          '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64"/></svg>',
+        ),
+        code: 'InvalidImage.UnsupportedFormat',
+      },
     ];
     for (const b of bad) if (b.body) await stack.storage.put('photos', b.key, b.body);
     failedAttempts.length = 0;
     const tasks = await Promise.all(bad.map((b) => imm(stack, 'IndexFileMeta', { ...ref, File: { URI: uri(b.key) } })));
     for (const [i, b] of bad.entries()) {
-      const task = await waitForImmTask(stack, P, 'IndexFileMeta', tasks[i]!.TaskId);
-      expect({ key: b.key, Status: task.Status, Code: task.Code }).toEqual({ key: b.key, Status: 'Failed', Code: b.code });
+      const task = await waitForImmTask(stack, P, 'IndexFileMeta', tasks[i].TaskId);
+      expect({ key: b.key, Status: task.Status, Code: task.Code }).toEqual({
+        key: b.key,
+        Status: 'Failed',
+        Code: b.code,
+      });
       expect(task.Message).toEqual(expect.any(String));
       const row = await fileRow(b.key);
       expect(row).toMatchObject({ status: 'failed', error_code: b.code });
@@ -173,7 +205,11 @@ describe('indexer (real stack, through the IMM API)', () => {
     await imm(stack, 'CreateBinding', { ProjectName: P, DatasetName: 'scanned', URI: 'oss://photos/scan/' });
     const binding = await waitFor(
       async () => {
-        const { Binding } = await imm(stack, 'GetBinding', { ProjectName: P, DatasetName: 'scanned', URI: 'oss://photos/scan/' });
+        const { Binding } = await imm(stack, 'GetBinding', {
+          ProjectName: P,
+          DatasetName: 'scanned',
+          URI: 'oss://photos/scan/',
+        });
         return Binding.Phase === 'IncrementalScanning' ? Binding : null;
       },
       'the full scan to finish',
@@ -184,9 +220,15 @@ describe('indexer (real stack, through the IMM API)', () => {
       `SELECT COUNT(*)::int AS n, COUNT(DISTINCT uri)::int AS distinct FROM files f JOIN datasets d ON d.id = f.dataset_id WHERE d.name = 'scanned'`,
     );
     expect(rows[0]).toEqual({ n: 1001, distinct: 1001 });
-    const { rows: scanned } = await stack.db.query(`SELECT scanned_count FROM bindings WHERE uri = 'oss://photos/scan/'`);
+    const { rows: scanned } = await stack.db.query(
+      `SELECT scanned_count FROM bindings WHERE uri = 'oss://photos/scan/'`,
+    );
     expect(scanned[0].scanned_count).toBe(1001);
     // Tiny text objects are not images: the first of them ends as a failed file, as it should.
-    await waitFor(async () => (await fileRow('scan/0000.txt'))?.status === 'failed', 'the first scanned object to be indexed', 60_000);
+    await waitFor(
+      async () => (await fileRow('scan/0000.txt'))?.status === 'failed',
+      'the first scanned object to be indexed',
+      60_000,
+    );
   });
 });

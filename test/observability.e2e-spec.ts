@@ -71,6 +71,13 @@ describe('observability: metrics and health over HTTP', () => {
     const ready = await request(server).get('/health/ready').expect(200);
     expect(ready.body.status).toBe('ok');
     expect(Object.keys(ready.body.details).sort()).toEqual(['postgres', 'redis', 'storage']);
+    // Not ready is a 503 with the failing check named, whatever the app's exception filter does with errors.
+    const registry = gw.app.get(ReadinessRegistry);
+    registry.register('probe', () => false);
+    const down = await request(server).get('/health/ready').expect(503);
+    expect(down.body.error.probe.status).toBe('down');
+    registry.register('probe', () => true);
+    await request(server).get('/health/ready').expect(200);
   });
 
   it('turns readiness to 503 while a registered check fails', async () => {
@@ -90,12 +97,24 @@ describe('observability: metrics and health over HTTP', () => {
     const res = await request(server).get('/health/live').expect(200);
     expect(res.headers['x-request-id']).toMatch(/^[0-9A-F-]{36}$/);
     // Without an id of its own (the gateway assigns IMM ones), an app keeps a well-formed incoming x-request-id.
-    const traced = await request(worker.getHttpServer()).get('/health/live').set('x-request-id', 'trace-0123456789').expect(200);
+    const traced = await request(worker.getHttpServer())
+      .get('/health/live')
+      .set('x-request-id', 'trace-0123456789')
+      .expect(200);
     expect(traced.headers['x-request-id']).toBe('trace-0123456789');
     const metrics = await request(server).get('/metrics').expect(200);
     expect(metrics.headers['content-type']).toContain('text/plain');
-    expect(sample(metrics.text, 'facecluster_http_request_duration_seconds_count', { operation: '/health/live', method: 'GET', status: '200', app: 'gateway' })).toBeGreaterThanOrEqual(1);
-    expect(sample(metrics.text, 'facecluster_queue_jobs', { queue: 'facecluster-index', state: 'waiting', app: 'gateway' })).toBe(0);
+    expect(
+      sample(metrics.text, 'facecluster_http_request_duration_seconds_count', {
+        operation: '/health/live',
+        method: 'GET',
+        status: '200',
+        app: 'gateway',
+      }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(metrics.text, 'facecluster_queue_jobs', { queue: 'facecluster-index', state: 'waiting', app: 'gateway' }),
+    ).toBe(0);
     expect(sample(metrics.text, 'facecluster_queue_oldest_waiting_seconds', { queue: 'facecluster-cluster' })).toBe(0);
     expect(metrics.text).toContain('facecluster_process_cpu_seconds_total');
   });
@@ -110,7 +129,10 @@ describe('observability: metrics and health over HTTP', () => {
     const text = await waitFor(async () => {
       const body = (await request(worker.getHttpServer()).get('/metrics').expect(200)).text;
       const q = { queue: queueName, app: 'indexer' };
-      return sample(body, 'facecluster_jobs_failed_total', q) === 1 && sample(body, 'facecluster_jobs_processed_total', q) === 1 ? body : null;
+      return sample(body, 'facecluster_jobs_failed_total', q) === 1 &&
+        sample(body, 'facecluster_jobs_processed_total', q) === 1
+        ? body
+        : null;
     }, 'job metrics');
     expect(sample(text, 'facecluster_queue_wait_seconds_count', { queue: queueName })).toBe(2);
     expect(sample(text, 'facecluster_job_duration_seconds_count', { queue: queueName })).toBe(2);

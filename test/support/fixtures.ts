@@ -11,17 +11,24 @@ import { datasetsDir, waitFor } from '@app/testing';
 import { Stack } from './stack';
 
 /** Retry policy the tests use for jobs they queue themselves (mirrors what producers should send). */
-export const testJobOptions = { attempts: 3, backoff: { type: 'fixed', delay: 300 }, removeOnComplete: true, removeOnFail: { count: 100 } };
+export const testJobOptions = {
+  attempts: 3,
+  backoff: { type: 'fixed', delay: 300 },
+  removeOnComplete: true,
+  removeOnFail: { count: 100 },
+};
 
 export async function createDataset(stack: Stack, name: string): Promise<{ projectId: string; datasetId: string }> {
   const [project] = (
-    await stack.db.query(`INSERT INTO projects (name) VALUES ($1) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id`, [
-      `p-${name}`,
-    ])
+    await stack.db.query(
+      `INSERT INTO projects (name) VALUES ($1) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
+      [`p-${name}`],
+    )
   ).rows as Array<{ id: string }>;
-  const [dataset] = (await stack.db.query(`INSERT INTO datasets (project_id, name) VALUES ($1, $2) RETURNING id`, [project!.id, name]))
-    .rows as Array<{ id: string }>;
-  return { projectId: project!.id, datasetId: dataset!.id };
+  const [dataset] = (
+    await stack.db.query(`INSERT INTO datasets (project_id, name) VALUES ($1, $2) RETURNING id`, [project.id, name])
+  ).rows as Array<{ id: string }>;
+  return { projectId: project.id, datasetId: dataset.id };
 }
 
 export interface PutFile {
@@ -40,7 +47,8 @@ export async function indexObjects(
   const bucket = options.bucket ?? 'photos';
   const ids = new Map<string, string>();
   for (const f of files) {
-    if (options.upload !== false) await stack.storage.put(bucket, f.key, f.body, f.contentType ?? 'application/octet-stream');
+    if (options.upload !== false)
+      await stack.storage.put(bucket, f.key, f.body, f.contentType ?? 'application/octet-stream');
     const uri = `oss://${bucket}/${f.key}`;
     const { rows } = await stack.db.query(
       `INSERT INTO files (dataset_id, uri, bucket, object_key) VALUES ($1, $2, $3, $4)
@@ -53,7 +61,13 @@ export async function indexObjects(
   await stack.queues.index.addBulk(
     files.map((f) => {
       const fileId = ids.get(f.key)!;
-      const data: IndexFileJob = { name: JobName.IndexFile, fileId, datasetId, uri: `oss://${bucket}/${f.key}`, ...(options.taskId ? { taskId: options.taskId } : {}) };
+      const data: IndexFileJob = {
+        name: JobName.IndexFile,
+        fileId,
+        datasetId,
+        uri: `oss://${bucket}/${f.key}`,
+        ...(options.taskId ? { taskId: options.taskId } : {}),
+      };
       return { name: JobName.IndexFile, data, opts: { ...testJobOptions, jobId: jobId.indexFile(fileId) } };
     }),
   );
@@ -77,7 +91,11 @@ export async function createTask(
 }
 
 /** Queues a requested clustering run (what CreateFigureClusteringTask does) and returns its task id. */
-export async function requestClustering(stack: Stack, ids: { projectId: string; datasetId: string }, opts = testJobOptions): Promise<string> {
+export async function requestClustering(
+  stack: Stack,
+  ids: { projectId: string; datasetId: string },
+  opts = testJobOptions,
+): Promise<string> {
   const taskId = await createTask(stack, ids, TaskType.FaceClustering);
   await stack.queues.cluster.add(
     JobName.ClusterDataset,
@@ -127,7 +145,13 @@ export function bbtPhotos(people: string[], numbers: number[]): Array<PutFile & 
   for (const person of people) {
     for (const file of readdirSync(join(dir, person)).sort()) {
       const n = Number(/(\d+)\.\w+$/.exec(file)?.[1]);
-      if (numbers.includes(n)) out.push({ person, key: `bbt/${person}/${file}`, body: readFileSync(join(dir, person, file)), contentType: 'image/png' });
+      if (numbers.includes(n))
+        out.push({
+          person,
+          key: `bbt/${person}/${file}`,
+          body: readFileSync(join(dir, person, file)),
+          contentType: 'image/png',
+        });
     }
   }
   return out;
@@ -140,7 +164,11 @@ export function demoPhoto(n: 1 | 2 | 3 | 4 | 5 | 6): Buffer {
 
 /** Calls an IMM operation and returns its body; any non-200 answer throws with the IMM error. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- IMM response bodies are asserted field by field in tests
-export async function imm<T = Record<string, any>>(stack: Stack, operation: string, body: Record<string, unknown> = {}): Promise<T> {
+export async function imm<T = Record<string, any>>(
+  stack: Stack,
+  operation: string,
+  body: Record<string, unknown> = {},
+): Promise<T> {
   const res = await stack.api(operation, body);
   if (res.status !== 200) throw new Error(`${operation} answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body as T;
@@ -182,7 +210,12 @@ export function pngHeaderOnly(width: number, height: number): Buffer {
   ihdr.writeUInt8(8, 8); // bit depth
   ihdr.writeUInt8(2, 9); // RGB
   const idat = Buffer.from([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]); // an empty zlib stream
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', idat),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 function crc32(data: Buffer): number {

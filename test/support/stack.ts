@@ -70,6 +70,10 @@ export interface StackQueues {
 export interface Stack {
   /** http://127.0.0.1:<port> of the gateway (empty when `gateway: false`). */
   gatewayUrl: string;
+  /** http://127.0.0.1:<port> of the indexer's health/metrics HTTP (empty when `indexer: false`). */
+  indexerUrl: string;
+  /** Same for each clusterer replica. */
+  clustererUrls: string[];
   /** supertest agent on the gateway. */
   http: ReturnType<typeof request>;
   /** POST /api/v1/<operation> with a JSON body; resolves with the supertest response (any status). */
@@ -161,17 +165,24 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     db = await connectToSchema(database);
     for (let i = 0; i < (options.clusterers ?? 1); i++) {
-      apps.clusterers.push(await createClustererApp(loadConfig(clustererEnvSchema, env), { hooks: options.clustererHooks }));
+      apps.clusterers.push(
+        await createClustererApp(loadConfig(clustererEnvSchema, env), { hooks: options.clustererHooks }),
+      );
     }
     if (options.indexer !== false) {
       apps.indexer = await createIndexerApp(loadConfig(indexerEnvSchema, env));
     }
+    const listen = async (app: INestApplication): Promise<string> => {
+      await app.listen(0, '127.0.0.1');
+      return `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    };
+    const clustererUrls: string[] = [];
+    for (const app of apps.clusterers) clustererUrls.push(await listen(app));
+    const indexerUrl = apps.indexer ? await listen(apps.indexer) : '';
     let gatewayUrl = '';
     if (options.gateway !== false) {
       apps.gateway = await createGatewayApp(loadConfig(gatewayEnvSchema, env));
-      await apps.gateway.listen(0, '127.0.0.1');
-      const address = apps.gateway.getHttpServer().address() as AddressInfo;
-      gatewayUrl = `http://127.0.0.1:${address.port}`;
+      gatewayUrl = await listen(apps.gateway);
     }
     const http = request(gatewayUrl || 'http://127.0.0.1:9');
     const storage = new StorageRepository(s3Options);
@@ -193,8 +204,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     return {
       gatewayUrl,
+      indexerUrl,
+      clustererUrls,
       http,
-      api: (operation, body = {}) => http.post(`/api/v1/${operation}`).set('content-type', 'application/json').send(body),
+      api: (operation, body = {}) =>
+        http.post(`/api/v1/${operation}`).set('content-type', 'application/json').send(body),
       storage,
       s3,
       db,

@@ -3,6 +3,7 @@ import { ClusterDatasetJob, QueueName } from '@app/contracts';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, OnApplicationBootstrap } from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
+import { withJobLogContext } from '@app/observability';
 import { clusterDatasetJobSchema } from './cluster-dataset.schema';
 import { ClusterDatasetService, RunOutcome } from './cluster-dataset.service';
 
@@ -32,11 +33,13 @@ export class ClusterDatasetProcessor extends WorkerHost implements OnApplication
     if (!parsed.success) {
       throw new UnrecoverableError(`Invalid ${QueueName.Cluster} payload: ${parsed.error.message}`);
     }
-    const outcome = await this.service.run(parsed.data as ClusterDatasetJob, {
-      attempt: job.attemptsMade + 1,
-      lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
-      rememberTaskId: (taskId) => job.updateData({ ...job.data, taskId }),
-    });
+    const outcome = await withJobLogContext(job, () =>
+      this.service.run(parsed.data as ClusterDatasetJob, {
+        attempt: job.attemptsMade + 1,
+        lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+        rememberTaskId: (taskId) => job.updateData({ ...job.data, taskId }),
+      }),
+    );
     if (outcome.kind === 'locked') {
       await job.moveToDelayed(Date.now() + LOCKED_RETRY_MS + Math.floor(Math.random() * LOCKED_RETRY_MS), token);
       throw new DelayedError();

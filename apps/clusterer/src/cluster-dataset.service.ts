@@ -85,7 +85,10 @@ export function statsOf(clusterId: string, members: ClusterMemberRow[]): Cluster
       faceId: m.id,
       quality: m.faceQuality,
       sharpness: m.sharpness ?? undefined,
-      headPose: m.pitch !== null && m.roll !== null && m.yaw !== null ? { pitch: m.pitch, roll: m.roll, yaw: m.yaw } : undefined,
+      headPose:
+        m.pitch !== null && m.roll !== null && m.yaw !== null
+          ? { pitch: m.pitch, roll: m.roll, yaw: m.yaw }
+          : undefined,
       eyesOpen: m.eyesOpen ?? undefined,
       width: m.width,
       height: m.height,
@@ -138,7 +141,11 @@ export class ClusterDatasetService {
     const dataset = await this.datasets.findById(job.datasetId);
     if (!dataset) {
       if (job.taskId) {
-        await this.tasks.finish(job.taskId, { status: 'Failed', code: 'ResourceNotFound', message: 'The dataset no longer exists.' });
+        await this.tasks.finish(job.taskId, {
+          status: 'Failed',
+          code: 'ResourceNotFound',
+          message: 'The dataset no longer exists.',
+        });
       }
       return { kind: 'gone' };
     }
@@ -146,7 +153,8 @@ export class ClusterDatasetService {
     let taskId = job.taskId;
     if (!taskId) {
       // A debounce window may close on files whose faces were all clustered already (or that failed): no task.
-      if (job.trigger === 'debounce' && !(await this.clusters.hasClusteringWork(dataset.id))) return { kind: 'nothing-to-do' };
+      if (job.trigger === 'debounce' && !(await this.clusters.hasClusteringWork(dataset.id)))
+        return { kind: 'nothing-to-do' };
       taskId = `${TaskType.FaceClustering}-${randomUUID()}`;
       await this.tasks.create({
         id: taskId,
@@ -200,7 +208,11 @@ export class ClusterDatasetService {
       const message = error instanceof Error ? error.message : String(error);
       this.logger.warn(`Dataset ${dataset.id} run ${taskId} attempt ${context.attempt} failed: ${message}`);
       if (context.lastAttempt) {
-        await this.tasks.finish(taskId, { status: TaskStatus.Failed, code: 'InternalError', message: `Clustering failed: ${message}` });
+        await this.tasks.finish(taskId, {
+          status: TaskStatus.Failed,
+          code: 'InternalError',
+          message: `Clustering failed: ${message}`,
+        });
         await this.events.publish(DomainEvent.ClusteringFinished, {
           taskId,
           datasetId: dataset.id,
@@ -233,7 +245,8 @@ export class ClusterDatasetService {
     const rebuiltMembers = groupBy(await tx.facesOfClusters(rebuilt), (f) => f.clusterId!);
     for (const id of rebuilt) summaries.set(id, buildSummary(id, rebuiltMembers.get(id)!.map(toFaceInput)));
     await tx.deleteClusters(emptied);
-    for (const id of emptied) changes.push({ kind: 'delete', fromClusterId: id, intoClusterId: null, reason: 'no faces left' });
+    for (const id of emptied)
+      changes.push({ kind: 'delete', fromClusterId: id, intoClusterId: null, reason: 'no faces left' });
     await this.tasks.setProgress(taskId, 10);
 
     // 2. The incremental run: new faces, earlier independents as candidates, existing clusters as summaries.
@@ -244,7 +257,11 @@ export class ClusterDatasetService {
     let result = null;
     if (newFaces.length > 0) {
       result = await clusterIncremental(
-        { clusters: [...summaries.values()], candidates: candidates.map(toFaceInput), newFaces: newFaces.map(toFaceInput) },
+        {
+          clusters: [...summaries.values()],
+          candidates: candidates.map(toFaceInput),
+          newFaces: newFaces.map(toFaceInput),
+        },
         () => randomUUID(),
       );
       await this.tasks.setProgress(taskId, 50);
@@ -278,7 +295,8 @@ export class ClusterDatasetService {
     await tx.writeStats(touchedIds.filter((id) => members.has(id)).map((id) => statsOf(id, members.get(id)!)));
     // Faces deleted while this run was computing can leave a just-touched cluster empty.
     await tx.deleteClusters(empty);
-    for (const id of empty) changes.push({ kind: 'delete', fromClusterId: id, intoClusterId: null, reason: 'no faces left' });
+    for (const id of empty)
+      changes.push({ kind: 'delete', fromClusterId: id, intoClusterId: null, reason: 'no faces left' });
     await tx.recordChanges(taskId, changes);
     const generation = await tx.bumpGeneration();
     await this.tasks.setProgress(taskId, 90);

@@ -5,13 +5,24 @@ import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { ClustererModule, ClustererModuleOptions } from './clusterer.module';
 
 const levels: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-const levelCount: Record<ClustererConfig['LOG_LEVEL'], number> = { silent: 0, fatal: 1, error: 2, warn: 3, info: 4, debug: 5, trace: 6 };
+const levelCount: Record<ClustererConfig['LOG_LEVEL'], number> = {
+  silent: 0,
+  fatal: 1,
+  error: 2,
+  warn: 3,
+  info: 4,
+  debug: 5,
+  trace: 6,
+};
 
 /**
  * Builds the clusterer (cluster-queue worker + domain-event transport + HTTP health), initialised and with its
  * microservice started, without listening: the caller runs `await app.listen(config.CLUSTERER_PORT)`.
  */
-export async function createClustererApp(config: ClustererConfig, options: ClustererModuleOptions = {}): Promise<INestApplication> {
+export async function createClustererApp(
+  config: ClustererConfig,
+  options: ClustererModuleOptions = {},
+): Promise<INestApplication> {
   const count = levelCount[config.LOG_LEVEL];
   const app = await NestFactory.create(ClustererModule.forRoot(config, options), {
     logger: count === 0 ? false : levels.slice(0, count),

@@ -32,12 +32,16 @@ export class ClustererModule {
       module: ClustererModule,
       imports: [
         DatabaseModule.forRoot(databaseOptions(config)),
-        // Logging, GET /metrics, GET /health/live and /health/ready (replaces the app's own health controller).
+        // Logging, GET /metrics, GET /health/live and /health/ready.
         ObservabilityModule.forRoot({ app: 'clusterer', config }),
         BullModule.forRoot({ connection, prefix: config.QUEUE_PREFIX }),
         BullModule.registerQueue({ name: QueueName.Cluster }),
         ClientsModule.register([
-          { name: EVENTS_CLIENT, transport: Transport.REDIS, options: { ...connection, retryAttempts: 10, retryDelay: 1000 } },
+          {
+            name: EVENTS_CLIENT,
+            transport: Transport.REDIS,
+            options: { ...connection, retryAttempts: 10, retryDelay: 1000 },
+          },
         ]),
       ],
       providers,

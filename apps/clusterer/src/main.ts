@@ -7,10 +7,14 @@ async function bootstrap(): Promise<void> {
   const app = await createClustererApp(config);
   app.enableShutdownHooks();
   await app.listen(config.CLUSTERER_PORT);
-  new Logger('Clusterer').log(`Clusterer ready (concurrency ${config.CLUSTERER_CONCURRENCY}); health on :${config.CLUSTERER_PORT}/health/ready`);
+  new Logger('Clusterer').log(
+    `Clusterer ready (concurrency ${config.CLUSTERER_CONCURRENCY}); health on :${config.CLUSTERER_PORT}/health/ready`,
+  );
 }
 
 bootstrap().catch((error: unknown) => {
-  process.stderr.write(`Clusterer failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `Clusterer failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -58,7 +58,10 @@ export async function createGatewayApp(config: GatewayConfig): Promise<INestAppl
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', yamlDocumentUrl: 'api/docs-yaml' });
+  SwaggerModule.setup('api/docs', app, document, {
+    jsonDocumentUrl: 'api/docs-json',
+    yamlDocumentUrl: 'api/docs-yaml',
+  });
 
   app.connectMicroservice<MicroserviceOptions>(
     { transport: Transport.REDIS, options: { ...redisConnection(config), retryAttempts: 10, retryDelay: 1000 } },

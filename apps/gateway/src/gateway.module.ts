@@ -26,7 +26,13 @@ function infrastructure(config: GatewayConfig, queues: Imports): Imports {
     ...queues,
     ClientsModule.register({
       isGlobal: true,
-      clients: [{ name: EVENTS_CLIENT, transport: Transport.REDIS, options: { ...connection, retryAttempts: 10, retryDelay: 1000 } }],
+      clients: [
+        {
+          name: EVENTS_CLIENT,
+          transport: Transport.REDIS,
+          options: { ...connection, retryAttempts: 10, retryDelay: 1000 },
+        },
+      ],
     }),
   ];
 }
@@ -44,7 +50,11 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       global: true,
-      imports: [...infrastructure(config, queues), ObservabilityModule.forRoot({ app: 'gateway', config }), ...features()],
+      imports: [
+        ...infrastructure(config, queues),
+        ObservabilityModule.forRoot({ app: 'gateway', config }),
+        ...features(),
+      ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: ImmExceptionFilter },

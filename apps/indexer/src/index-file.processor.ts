@@ -3,6 +3,7 @@ import { IndexFileJob, QueueName } from '@app/contracts';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
+import { withJobLogContext } from '@app/observability';
 import { IndexFileService, IndexOutcome } from './index-file.service';
 import { indexFileJobSchema } from './indexer-jobs.schema';
 
@@ -28,7 +29,7 @@ export class IndexFileProcessor extends WorkerHost implements OnApplicationBoots
       throw new UnrecoverableError(`Invalid ${QueueName.Index} payload: ${parsed.error.message}`);
     }
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    return this.service.index(parsed.data as IndexFileJob, lastAttempt);
+    return withJobLogContext(job, () => this.service.index(parsed.data as IndexFileJob, lastAttempt));
   }
 
   @OnWorkerEvent('failed')

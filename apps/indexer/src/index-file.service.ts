@@ -33,7 +33,7 @@ export function isPermanentFailure(error: unknown): error is DomainError {
 /** IMM stores embeddings as 512 float32, little-endian, whatever the host's byte order. */
 export function embeddingToBuffer(embedding: Float32Array): Buffer {
   const buffer = Buffer.allocUnsafe(embedding.length * 4);
-  for (let i = 0; i < embedding.length; i++) buffer.writeFloatLE(embedding[i]!, i * 4);
+  for (let i = 0; i < embedding.length; i++) buffer.writeFloatLE(embedding[i], i * 4);
   return buffer;
 }
 
@@ -186,15 +186,25 @@ export class IndexFileService {
     const finished = await this.tasks.finish(job.taskId, {
       status,
       ...(allFailed && outcome.kind === 'failed'
-        ? { code: outcome.code, message: counters.total === 1 ? outcome.message : `All ${counters.total} files failed; last: ${outcome.message}` }
+        ? {
+            code: outcome.code,
+            message:
+              counters.total === 1 ? outcome.message : `All ${counters.total} files failed; last: ${outcome.message}`,
+          }
         : allFailed
           ? { code: 'InternalError', message: `All ${counters.total} files failed.` }
           : counters.failed > 0
-            ? { message: `${counters.total - counters.failed} of ${counters.total} files indexed; ${counters.failed} failed.` }
+            ? {
+                message: `${counters.total - counters.failed} of ${counters.total} files indexed; ${counters.failed} failed.`,
+              }
             : {}),
     });
     if (finished) {
-      await this.events.publish(DomainEvent.IndexTaskFinished, { taskId: job.taskId, datasetId: job.datasetId, status });
+      await this.events.publish(DomainEvent.IndexTaskFinished, {
+        taskId: job.taskId,
+        datasetId: job.datasetId,
+        status,
+      });
     }
   }
 }

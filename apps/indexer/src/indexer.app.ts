@@ -5,7 +5,15 @@ import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { IndexerModule } from './indexer.module';
 
 const levels: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-const levelCount: Record<IndexerConfig['LOG_LEVEL'], number> = { silent: 0, fatal: 1, error: 2, warn: 3, info: 4, debug: 5, trace: 6 };
+const levelCount: Record<IndexerConfig['LOG_LEVEL'], number> = {
+  silent: 0,
+  fatal: 1,
+  error: 2,
+  warn: 3,
+  info: 4,
+  debug: 5,
+  trace: 6,
+};
 
 /**
  * Builds the indexer (queue workers + domain-event transport + HTTP health), initialised and with its

@@ -23,7 +23,7 @@ export class IndexerModule {
       module: IndexerModule,
       imports: [
         DatabaseModule.forRoot(databaseOptions(config)),
-        // Logging, GET /metrics, GET /health/live and /health/ready (replaces the app's own health controller).
+        // Logging, GET /metrics, GET /health/live and /health/ready.
         ObservabilityModule.forRoot({ app: 'indexer', config }),
         StorageModule.register(storageOptions(config)),
         BullModule.forRoot({ connection, prefix: config.QUEUE_PREFIX }),
@@ -34,7 +34,11 @@ export class IndexerModule {
           allowSpinning: config.ORT_ALLOW_SPINNING,
         }),
         ClientsModule.register([
-          { name: EVENTS_CLIENT, transport: Transport.REDIS, options: { ...connection, retryAttempts: 10, retryDelay: 1000 } },
+          {
+            name: EVENTS_CLIENT,
+            transport: Transport.REDIS,
+            options: { ...connection, retryAttempts: 10, retryDelay: 1000 },
+          },
         ]),
       ],
       providers: [

@@ -7,10 +7,14 @@ async function bootstrap(): Promise<void> {
   const app = await createIndexerApp(config);
   app.enableShutdownHooks();
   await app.listen(config.INDEXER_PORT);
-  new Logger('Indexer').log(`Indexer ready (concurrency ${config.INDEXER_CONCURRENCY}); health on :${config.INDEXER_PORT}/health/ready`);
+  new Logger('Indexer').log(
+    `Indexer ready (concurrency ${config.INDEXER_CONCURRENCY}); health on :${config.INDEXER_PORT}/health/ready`,
+  );
 }
 
 bootstrap().catch((error: unknown) => {
-  process.stderr.write(`Indexer failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `Indexer failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

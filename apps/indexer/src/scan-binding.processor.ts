@@ -1,6 +1,7 @@
 import { QueueName, ScanBindingJob } from '@app/contracts';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job, UnrecoverableError } from 'bullmq';
+import { withJobLogContext } from '@app/observability';
 import { scanBindingJobSchema } from './indexer-jobs.schema';
 import { ScanBindingService, ScanOutcome } from './scan-binding.service';
 
@@ -16,6 +17,6 @@ export class ScanBindingProcessor extends WorkerHost {
     if (!parsed.success) {
       throw new UnrecoverableError(`Invalid ${QueueName.Scan} payload: ${parsed.error.message}`);
     }
-    return this.service.scanPage(parsed.data as ScanBindingJob);
+    return withJobLogContext(job, () => this.service.scanPage(parsed.data as ScanBindingJob));
   }
 }

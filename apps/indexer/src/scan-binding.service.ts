@@ -49,7 +49,7 @@ export class ScanBindingService {
     const uris = keys.map((k) => `${scheme}://${binding.bucket}/${k.key}`);
     const known = new Map((await this.files.findByUris(binding.datasetId, uris)).map((f) => [f.uri, f]));
     const todo = keys
-      .map((k, i) => ({ ...k, uri: uris[i]! }))
+      .map((k, i) => ({ ...k, uri: uris[i] }))
       .filter((k) => {
         const file = known.get(k.uri);
         return !(file && file.status === 'indexed' && file.etag && file.etag === k.etag);
@@ -62,7 +62,13 @@ export class ScanBindingService {
       rows.map((file) => ({
         name: JobName.IndexFile,
         data: { name: JobName.IndexFile, fileId: file.id, datasetId: file.datasetId, uri: file.uri },
-        opts: { jobId: jobId.indexFile(file.id), attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: { count: 1000 } },
+        opts: {
+          jobId: jobId.indexFile(file.id),
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 1000 },
+          removeOnComplete: true,
+          removeOnFail: { count: 1000 },
+        },
       })),
     );
 
@@ -70,7 +76,13 @@ export class ScanBindingService {
       await this.scanQueue.add(
         JobName.ScanBinding,
         { name: JobName.ScanBinding, bindingId: binding.id, startAfter: page.nextStartAfter },
-        { jobId: jobId.scanBinding(binding.id, page.nextStartAfter), attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: { count: 100 } },
+        {
+          jobId: jobId.scanBinding(binding.id, page.nextStartAfter),
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 1000 },
+          removeOnComplete: true,
+          removeOnFail: { count: 100 },
+        },
       );
     } else {
       await this.bindings.update(binding.id, { phase: 'IncrementalScanning', state: BindingState.Running, reason: '' });

@@ -146,17 +146,18 @@ class Run {
    * Candidate faces (previous independents) close to a new face: the only ones whose situation can have changed
    * in this run, so the only ones re-examined (the rest of the pool is not touched).
    */
-  async candidatePool(newFaces: number[], unassignedNew: number[]): Promise<number[]> {
+  async candidatePool(newFaces: number[]): Promise<number[]> {
     const nNew = this.input.newFaces.length;
     const nCand = this.input.candidates.length;
     if (nCand === 0 || newFaces.length === 0) return [];
-    const base = this.rows([...Array.from({ length: nCand }, (_, i) => nNew + i), ...unassignedNew]);
-    const k = Math.min(this.o.knn + 1, nCand + unassignedNew.length);
+    // Candidates sit after the new faces in `matrix`: search them in place, without a copy.
+    const base = this.matrix.subarray(nNew * this.dim);
+    const k = Math.min(this.o.knn, nCand);
     const found = await this.index(base).search(this.rows(newFaces), k);
     const pool = new Set<number>();
     for (let i = 0; i < found.indices.length; i++) {
       const local = found.indices[i];
-      if (local >= 0 && local < nCand && found.similarities[i] >= this.o.minEdgeSimilarity) pool.add(nNew + local);
+      if (local >= 0 && found.similarities[i] >= this.o.minEdgeSimilarity) pool.add(nNew + local);
     }
     return [...pool];
   }
@@ -280,8 +281,11 @@ class Run {
     const hashesOf = (c: WorkCluster): Uint32Array => {
       const all = new Set<number>(c.addedHashes);
       if (c.existing) for (const h of c.existing.imageHashes) all.add(h);
-      for (const m of this.clusters)
-        if (m.mergedInto === c && m.existing) for (const h of m.existing.imageHashes) all.add(h);
+      for (const m of this.clusters) {
+        let r = m.mergedInto;
+        while (r && r !== c) r = r.mergedInto;
+        if (r === c && m.existing) for (const h of m.existing.imageHashes) all.add(h);
+      }
       return Uint32Array.from(all).sort();
     };
     return sortedIntersects(hashesOf(a), hashesOf(b));
@@ -316,7 +320,7 @@ export async function clusterIncremental(input: IncrementalInput, newId: () => s
   await run.joinClusters(allNew, existingIdxs, 'joined-existing');
   mark('joinExisting');
   const unassignedNew = allNew.filter((f) => run.assignedTo[f] < 0);
-  const poolCandidates = await run.candidatePool(allNew, unassignedNew);
+  const poolCandidates = await run.candidatePool(allNew);
   await run.joinClusters(poolCandidates, existingIdxs, 'joined-existing');
   mark('candidatePool');
   const pool = [...unassignedNew, ...poolCandidates].filter((f) => run.assignedTo[f] < 0);
@@ -348,9 +352,15 @@ export async function clusterIncremental(input: IncrementalInput, newId: () => s
   const addedFaces = (c: WorkCluster): FaceInput[] => c.added.map((f) => run.faces[f]);
   const createdClusters = created.map((i) => buildSummary(run.clusters[i].id, addedFaces(run.clusters[i]), maxReps));
   const updatedClusters: ClusterSummary[] = [];
+  const absorbedBy = new Map<WorkCluster, WorkCluster[]>();
+  for (const m of run.clusters) {
+    if (!m.mergedInto) continue;
+    const r = root(m);
+    absorbedBy.set(r, [...(absorbedBy.get(r) ?? []), m]);
+  }
   for (const c of run.clusters) {
     if (!c.existing || c.mergedInto) continue;
-    const absorbed = run.clusters.filter((m) => m.mergedInto !== null && root(m) === c);
+    const absorbed = absorbedBy.get(c) ?? [];
     if (c.added.length === 0 && absorbed.length === 0) continue;
     let s = c.added.length > 0 ? addFacesToSummary(c.existing, addedFaces(c), maxReps) : c.existing;
     for (const m of absorbed) {

@@ -5,8 +5,8 @@ import type { ClusteringOptions } from './clustering.types';
  * See libs/clustering/README.md for the measurements behind them.
  */
 export const DEFAULT_CLUSTERING_OPTIONS: Readonly<ClusteringOptions> = {
-  linkageThreshold: 0.45,
-  joinThreshold: 0.45,
+  linkageThreshold: 0.44,
+  joinThreshold: 0.44,
   joinThresholdNonHD: 0.5,
   mergeThreshold: 0.55,
   minClusterImages: 3,

@@ -218,7 +218,7 @@ export class ProjectedNeighbourIndex implements NeighbourIndex {
 }
 
 /** Bases at least this large use {@link ProjectedNeighbourIndex} in the default factory. */
-export const PROJECTED_INDEX_MIN_SIZE = 50_000;
+export const PROJECTED_INDEX_MIN_SIZE = 20_000;
 
 /**
  * onnxruntime when its native binding loads (exact below {@link PROJECTED_INDEX_MIN_SIZE} vectors, random projection

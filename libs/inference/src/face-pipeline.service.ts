@@ -201,6 +201,12 @@ export class FacePipeline {
   }
 
   private async candidate(source: Source, box: ScoredBox, lap: (s: keyof StageTimings) => void): Promise<FaceCandidate> {
+    if (box.score < this.options.detectionScoreThreshold) {
+      // Below the score threshold: rejected without spending landmark and embedding runs on it.
+      const evidence: CandidateEvidence = { detectorScore: box.score, alignmentError: NaN, eyeDistanceRatio: NaN, embeddingNorm: NaN };
+      const empty = { data: new Uint8Array(0), width: 0, height: 0 };
+      return { box, landmarks68: new Float32Array(0), landmarks5: [], evidence, embedding: new Float32Array(0), aligned: empty, rejected: 'score' };
+    }
     const w = box.x2 - box.x1;
     const h = box.y2 - box.y1;
     const side = Math.max(w, h);
@@ -315,6 +321,7 @@ export class FacePipeline {
     }
 
     face.faceQuality = faceQuality({
+      embeddingNorm: c.evidence.embeddingNorm,
       faceSize: Math.sqrt(w * h),
       detectorScore: box.score,
       sharpness: face.sharpness,

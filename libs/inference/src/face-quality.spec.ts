@@ -1,6 +1,6 @@
 import { faceQuality, isHighDefinition, sharpnessFromLaplacian, type QualityInputs } from './face-quality';
 
-const good: QualityInputs = { faceSize: 120, detectorScore: 0.99, sharpness: 0.95, yaw: 5, pitch: -3, eyesOpen: 1, alignmentError: 3 };
+const good: QualityInputs = { embeddingNorm: 4.5, faceSize: 120, detectorScore: 0.99, sharpness: 0.95, yaw: 5, pitch: -3, eyesOpen: 1, alignmentError: 3 };
 
 describe('sharpnessFromLaplacian', () => {
   it('maps 0 to 0, grows monotonically and stays below 1', () => {
@@ -20,11 +20,15 @@ describe('faceQuality', () => {
     ['small', { faceSize: 24 }],
     ['profile', { yaw: 70 }],
     ['looking down', { pitch: -60 }],
-    ['blurred', { sharpness: 0.05 }],
+    ['hard to embed (low embedding norm)', { embeddingNorm: 2.8 }],
     ['doubtful detection', { detectorScore: 0.6 }],
     ['badly aligned', { alignmentError: 20 }],
   ])('drops for a %s face', (_name, change) => {
     expect(faceQuality({ ...good, ...change })).toBeLessThan(faceQuality(good) - 0.2);
+  });
+
+  it('drops a little for blur', () => {
+    expect(faceQuality({ ...good, sharpness: 0.05 })).toBeLessThan(faceQuality(good));
   });
 
   it('stays within 0..1', () => {

@@ -24,9 +24,9 @@ export class HttpMetricsMiddleware implements NestMiddleware {
 }
 
 export function operationOf(req: Request, res: Response): string {
-  const named = res.locals[OPERATION_LOCAL];
+  const named: unknown = (res.locals as Record<string, unknown>)[OPERATION_LOCAL];
   if (typeof named === 'string' && named) return named;
-  const route = (req as Request & { route?: { path?: unknown } }).route?.path;
+  const route: unknown = (req as unknown as { route?: { path?: unknown } }).route?.path;
   if (typeof route === 'string') return `${req.baseUrl}${route}`;
   return 'unmatched';
 }

@@ -38,7 +38,8 @@ export function pinoHttpOptions(app: AppName, level: string): Options {
     quietReqLogger: true,
     redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
     autoLogging: { ignore: (req: IncomingMessage) => quietRoutes.test(req.url ?? '') },
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    customLogLevel: (_req, res, error) =>
+      error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     serializers: {
       req: (req: { id: string; method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),

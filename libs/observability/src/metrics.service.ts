@@ -6,7 +6,15 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { OBSERVABILITY_OPTIONS, type ObservabilityOptions } from './observability.options';
 
 /** BullMQ job states reported as queue depth. */
-export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed', 'completed'] as const;
+export const QUEUE_STATES = [
+  'waiting',
+  'active',
+  'delayed',
+  'prioritized',
+  'waiting-children',
+  'failed',
+  'completed',
+] as const;
 
 const secondsBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 
@@ -50,10 +58,32 @@ export class MetricsService implements OnModuleDestroy {
     this.queues = observed.map((name) => new Queue(name, { connection, prefix: options.config.QUEUE_PREFIX }));
     const queues = this.queues;
 
-    this.jobsProcessed = new Counter({ name: 'facecluster_jobs_processed_total', help: 'Jobs completed, per queue', labelNames: ['queue'], registers: [register] });
-    this.jobsFailed = new Counter({ name: 'facecluster_jobs_failed_total', help: 'Job attempts that failed, per queue', labelNames: ['queue'], registers: [register] });
-    this.jobDuration = new Histogram({ name: 'facecluster_job_duration_seconds', help: 'Processing time of a job attempt', labelNames: ['queue'], buckets: secondsBuckets, registers: [register] });
-    this.queueWait = new Histogram({ name: 'facecluster_queue_wait_seconds', help: 'Time a job waited in its queue before a worker took it (delay excluded)', labelNames: ['queue'], buckets: secondsBuckets, registers: [register] });
+    this.jobsProcessed = new Counter({
+      name: 'facecluster_jobs_processed_total',
+      help: 'Jobs completed, per queue',
+      labelNames: ['queue'],
+      registers: [register],
+    });
+    this.jobsFailed = new Counter({
+      name: 'facecluster_jobs_failed_total',
+      help: 'Job attempts that failed, per queue',
+      labelNames: ['queue'],
+      registers: [register],
+    });
+    this.jobDuration = new Histogram({
+      name: 'facecluster_job_duration_seconds',
+      help: 'Processing time of a job attempt',
+      labelNames: ['queue'],
+      buckets: secondsBuckets,
+      registers: [register],
+    });
+    this.queueWait = new Histogram({
+      name: 'facecluster_queue_wait_seconds',
+      help: 'Time a job waited in its queue before a worker took it (delay excluded)',
+      labelNames: ['queue'],
+      buckets: secondsBuckets,
+      registers: [register],
+    });
     this.queueDepth = new Gauge({
       name: 'facecluster_queue_jobs',
       help: 'Jobs in a queue by state (read from BullMQ on scrape)',
@@ -62,8 +92,8 @@ export class MetricsService implements OnModuleDestroy {
       async collect() {
         this.reset();
         await forEachQueue(queues, async (queue) => {
-            const counts = await queue.getJobCounts(...QUEUE_STATES);
-            for (const state of QUEUE_STATES) this.set({ queue: queue.name, state }, counts[state] ?? 0);
+          const counts = await queue.getJobCounts(...QUEUE_STATES);
+          for (const state of QUEUE_STATES) this.set({ queue: queue.name, state }, counts[state] ?? 0);
         });
       },
     });
@@ -75,8 +105,8 @@ export class MetricsService implements OnModuleDestroy {
       async collect() {
         this.reset();
         await forEachQueue(queues, async (queue) => {
-            const [oldest] = await queue.getJobs(['wait'], 0, 0, true);
-            this.set({ queue: queue.name }, oldest ? Math.max(0, (Date.now() - oldest.timestamp) / 1000) : 0);
+          const [oldest] = await queue.getJobs(['wait'], 0, 0, true);
+          this.set({ queue: queue.name }, oldest ? Math.max(0, (Date.now() - oldest.timestamp) / 1000) : 0);
         });
       },
     });
@@ -87,9 +117,24 @@ export class MetricsService implements OnModuleDestroy {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [register],
     });
-    this.facesPerImage = new Histogram({ name: 'facecluster_faces_per_image', help: 'Faces found in an indexed image', buckets: [0, 1, 2, 3, 5, 8, 13, 21, 50], registers: [register] });
-    this.clusterRunDuration = new Histogram({ name: 'facecluster_cluster_run_duration_seconds', help: 'Duration of a clustering run of one dataset', buckets: secondsBuckets, registers: [register] });
-    this.clusterRunFaces = new Histogram({ name: 'facecluster_cluster_run_faces', help: 'Faces considered by a clustering run', buckets: [0, 10, 100, 1_000, 10_000, 100_000, 1_000_000], registers: [register] });
+    this.facesPerImage = new Histogram({
+      name: 'facecluster_faces_per_image',
+      help: 'Faces found in an indexed image',
+      buckets: [0, 1, 2, 3, 5, 8, 13, 21, 50],
+      registers: [register],
+    });
+    this.clusterRunDuration = new Histogram({
+      name: 'facecluster_cluster_run_duration_seconds',
+      help: 'Duration of a clustering run of one dataset',
+      buckets: secondsBuckets,
+      registers: [register],
+    });
+    this.clusterRunFaces = new Histogram({
+      name: 'facecluster_cluster_run_faces',
+      help: 'Faces considered by a clustering run',
+      buckets: [0, 10, 100, 1_000, 10_000, 100_000, 1_000_000],
+      registers: [register],
+    });
     this.httpDuration = new Histogram({
       name: 'facecluster_http_request_duration_seconds',
       help: 'HTTP request latency by operation and status',
@@ -106,7 +151,8 @@ export class MetricsService implements OnModuleDestroy {
 
   /** Every stage of FacePipeline.analyze's `timings` (ms) at once. */
   observeInferenceTimings(timings: object): void {
-    for (const [model, ms] of Object.entries(timings)) if (typeof ms === 'number' && Number.isFinite(ms)) this.observeInference(model, ms);
+    for (const [model, ms] of Object.entries(timings))
+      if (typeof ms === 'number' && Number.isFinite(ms)) this.observeInference(model, ms);
   }
 
   observeFacesPerImage(count: number): void {

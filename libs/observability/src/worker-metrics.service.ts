@@ -40,7 +40,12 @@ export class WorkerMetricsService implements OnApplicationBootstrap {
 function workerOf(instance: unknown): Worker | undefined {
   if (!instance || typeof instance !== 'object') return undefined;
   const candidate = (instance as { _worker?: unknown })._worker;
-  if (candidate && typeof candidate === 'object' && typeof (candidate as Worker).on === 'function' && 'name' in candidate) {
+  if (
+    candidate &&
+    typeof candidate === 'object' &&
+    typeof (candidate as Worker).on === 'function' &&
+    'name' in candidate
+  ) {
     return candidate as Worker;
   }
   return undefined;

@@ -11,7 +11,11 @@ import { BindingService } from './binding.service';
 export class BindingController {
   constructor(private readonly bindings: BindingService) {}
 
-  @ImmOperation('CreateBinding', createBindingSchema, 'Bind a bucket prefix: index everything under it, then follow uploads')
+  @ImmOperation(
+    'CreateBinding',
+    createBindingSchema,
+    'Bind a bucket prefix: index everything under it, then follow uploads',
+  )
   create(@Body(new ZodBody(createBindingSchema)) body: z.infer<typeof createBindingSchema>) {
     return this.bindings.create(body.ProjectName, body.DatasetName, body.URI);
   }

@@ -2,7 +2,10 @@ import { BindingEntity } from '@app/database';
 import { immTime } from '../common/imm-schemas';
 
 /** IMM Binding object. */
-export function toImmBinding(binding: BindingEntity, names: { projectName: string; datasetName: string }): Record<string, unknown> {
+export function toImmBinding(
+  binding: BindingEntity,
+  names: { projectName: string; datasetName: string },
+): Record<string, unknown> {
   return {
     ProjectName: names.projectName,
     DatasetName: names.datasetName,

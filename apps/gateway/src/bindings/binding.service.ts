@@ -1,4 +1,14 @@
-import { DomainError, jobId, JobName, LimitExceededError, parseStorageUri, QueueName, ResourceAlreadyExistsError, ResourceNotFoundError, ScanBindingJob } from '@app/contracts';
+import {
+  DomainError,
+  jobId,
+  JobName,
+  LimitExceededError,
+  parseStorageUri,
+  QueueName,
+  ResourceAlreadyExistsError,
+  ResourceNotFoundError,
+  ScanBindingJob,
+} from '@app/contracts';
 import { BindingRepository, DatasetRepository } from '@app/database';
 import { StorageRepository } from '@app/storage';
 import { InjectQueue } from '@nestjs/bullmq';
@@ -31,17 +41,30 @@ export class BindingService {
     const parsed = parseStorageUri(uri)!;
     const maxBindings = datasetLimit(dataset.settings, 'DatasetMaxBindCount') ?? 10;
     if ((await this.datasets.counts(dataset.id)).bindCount >= maxBindings) {
-      throw new LimitExceededError(`The dataset ${dataset.name} already has DatasetMaxBindCount (${maxBindings}) bindings.`);
+      throw new LimitExceededError(
+        `The dataset ${dataset.name} already has DatasetMaxBindCount (${maxBindings}) bindings.`,
+      );
     }
     if (!(await this.bucketExists(parsed.bucket))) {
       throw new DomainError('InvalidURI', `The bucket ${parsed.bucket} of URI ${uri} does not exist.`, 400);
     }
-    const binding = await this.bindings.create({ datasetId: dataset.id, uri, bucket: parsed.bucket, prefix: parsed.key });
+    const binding = await this.bindings.create({
+      datasetId: dataset.id,
+      uri,
+      bucket: parsed.bucket,
+      prefix: parsed.key,
+    });
     if (!binding) throw new ResourceAlreadyExistsError(`The binding ${uri} already exists in dataset ${dataset.name}.`);
     await this.scanQueue.add(
       JobName.ScanBinding,
       { name: JobName.ScanBinding, bindingId: binding.id },
-      { jobId: jobId.scanBinding(binding.id), attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: true, removeOnFail: 100 },
+      {
+        jobId: jobId.scanBinding(binding.id),
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 2000 },
+        removeOnComplete: true,
+        removeOnFail: 100,
+      },
     );
     return { Binding: toImmBinding(binding, { projectName: project.name, datasetName: dataset.name }) };
   }
@@ -66,7 +89,12 @@ export class BindingService {
   }
 
   /** DeleteBinding: stops following the prefix; with Cleanup, also deletes the files it indexed. */
-  async delete(projectName: string, datasetName: string, uri: string, cleanup = false): Promise<Record<string, unknown>> {
+  async delete(
+    projectName: string,
+    datasetName: string,
+    uri: string,
+    cleanup = false,
+  ): Promise<Record<string, unknown>> {
     const { dataset } = await this.lookup.dataset(projectName, datasetName);
     const binding = await this.bindings.findByUri(dataset.id, uri);
     if (!binding) throw new ResourceNotFoundError(`The binding ${uri} does not exist in dataset ${dataset.name}.`);

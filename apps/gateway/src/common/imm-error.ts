@@ -26,12 +26,16 @@ export function mapError(error: unknown, path = ''): MappedError {
       return {
         status: 404,
         code: 'OperationNotSupported',
-        message: operation ? `The operation ${operation.slice(0, 128)} is not supported.` : 'The requested resource does not exist.',
+        message: operation
+          ? `The operation ${operation.slice(0, 128)} is not supported.`
+          : 'The requested resource does not exist.',
       };
     }
-    if (status === 401 || status === 403) return { status, code: 'Unauthorized', message: 'A valid API key is required.' };
+    if (status === 401 || status === 403)
+      return { status, code: 'Unauthorized', message: 'A valid API key is required.' };
     if (status === 413) return { status, code: 'PayloadTooLarge', message: 'The request body is too large.' };
-    if (status < 500) return { status, code: status === 400 ? 'InvalidArgument' : 'InvalidArgument', message: messageOf(error) };
+    if (status < 500)
+      return { status, code: status === 400 ? 'InvalidArgument' : 'InvalidArgument', message: messageOf(error) };
     return { status: 500, code: 'InternalError', message: 'An internal error occurred.' };
   }
   const bodyParserError = error as { type?: string; status?: number; expose?: boolean } | null;
@@ -47,7 +51,11 @@ export function mapBodyParserError(type: string, status: number): MappedError {
     case 'entity.parse.failed':
       return { status: 400, code: 'InvalidJSON', message: 'The request body is not valid JSON.' };
     case 'entity.too.large':
-      return { status: 413, code: 'PayloadTooLarge', message: 'The request body exceeds the configured size limit (BODY_LIMIT_BYTES).' };
+      return {
+        status: 413,
+        code: 'PayloadTooLarge',
+        message: 'The request body exceeds the configured size limit (BODY_LIMIT_BYTES).',
+      };
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return { status: 415, code: 'InvalidArgument', message: 'The request body must be UTF-8 encoded JSON.' };
@@ -57,7 +65,11 @@ export function mapBodyParserError(type: string, status: number): MappedError {
     case 'stream.not.readable':
       return { status: 400, code: 'InvalidArgument', message: 'The request body could not be read.' };
     default:
-      return { status: status >= 400 && status < 500 ? status : 400, code: 'InvalidArgument', message: 'The request body could not be read.' };
+      return {
+        status: status >= 400 && status < 500 ? status : 400,
+        code: 'InvalidArgument',
+        message: 'The request body could not be read.',
+      };
   }
 }
 

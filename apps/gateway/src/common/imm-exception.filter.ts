@@ -19,7 +19,9 @@ export class ImmExceptionFilter implements ExceptionFilter {
     const requestId = requestIdOf(req);
     const mapped = mapError(exception, req.path);
     if (mapped.status >= 500) {
-      this.logger.error(`${requestId} ${req.method} ${req.path}: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`);
+      this.logger.error(
+        `${requestId} ${req.method} ${req.path}: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`,
+      );
     }
     if (res.headersSent) return;
     const body: ImmErrorBody = { RequestId: requestId, Code: mapped.code, Message: mapped.message };

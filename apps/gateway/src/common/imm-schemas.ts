@@ -9,7 +9,11 @@ export const immName = z
   .regex(/^[A-Za-z_][A-Za-z0-9_-]*$/, 'may contain only letters, digits, - and _, and must start with a letter or _');
 
 export const description = z.string().max(256, 'must be at most 256 characters');
-export const maxResults = z.number().int('must be an integer').min(0, 'must be between 0 and 100').max(100, 'must be between 0 and 100');
+export const maxResults = z
+  .number()
+  .int('must be an integer')
+  .min(0, 'must be between 0 and 100')
+  .max(100, 'must be between 0 and 100');
 export const nextToken = z.string().max(4096, 'is too long');
 export const prefixFilter = z.string().max(128, 'must be at most 128 characters');
 export const userData = z.string().max(2048, 'must be at most 2048 characters');
@@ -33,7 +37,10 @@ export const prefixUri = z
   }, 'must be oss://<bucket>/ or oss://<bucket>/<prefix>/');
 
 export const customLabels = z
-  .record(z.string().min(1).max(128, 'label keys must be at most 128 characters'), z.string().max(1024, 'label values must be at most 1024 characters'))
+  .record(
+    z.string().min(1).max(128, 'label keys must be at most 128 characters'),
+    z.string().max(1024, 'label values must be at most 1024 characters'),
+  )
   .refine((labels) => Object.keys(labels).length <= 100, 'must have at most 100 labels');
 
 export const tags = z
@@ -53,16 +60,26 @@ export const notification = z.strictObject({
 });
 export type ImmNotification = z.infer<typeof notification>;
 
-const isoTime = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 time' });
+/** Times PostgreSQL and JavaScript agree on. */
+export const MIN_TIME = Date.parse('1900-01-01T00:00:00Z');
+export const MAX_TIME = Date.parse('9999-12-31T23:59:59Z');
+export const isoTime = z.iso
+  .datetime({ offset: true, message: 'must be an RFC 3339 time' })
+  .refine((t) => Date.parse(t) >= MIN_TIME && Date.parse(t) <= MAX_TIME, 'must be between the years 1900 and 9999');
 export const timeRange = z
   .strictObject({ Start: isoTime.optional(), End: isoTime.optional() })
   .refine((r) => !r.Start || !r.End || Date.parse(r.Start) <= Date.parse(r.End), 'Start must not be after End');
 
-export const order = z.enum(['asc', 'desc', 'ASC', 'DESC'], 'must be asc or desc').transform((v) => v.toUpperCase() as 'ASC' | 'DESC');
+export const order = z
+  .enum(['asc', 'desc', 'ASC', 'DESC'], 'must be asc or desc')
+  .transform((v) => v.toUpperCase() as 'ASC' | 'DESC');
 
 export function toRange(range?: { Start?: string; End?: string }): { start?: Date; end?: Date } | undefined {
   if (!range) return undefined;
-  return { ...(range.Start ? { start: new Date(range.Start) } : {}), ...(range.End ? { end: new Date(range.End) } : {}) };
+  return {
+    ...(range.Start ? { start: new Date(range.Start) } : {}),
+    ...(range.End ? { end: new Date(range.End) } : {}),
+  };
 }
 
 /** IMM time strings (RFC 3339, UTC). */

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '@app/contracts';
 import { z } from 'zod';
+import { isoTime } from './imm-schemas';
 
 /** Opaque IMM NextToken: base64url JSON of a keyset cursor. */
 export function encodeNextToken(cursor: object): string {
@@ -9,7 +10,8 @@ export function encodeNextToken(cursor: object): string {
 /** Decodes and validates a NextToken against the cursor schema; anything else is InvalidNextToken. */
 export function decodeNextToken<S extends z.ZodType>(token: string | undefined, schema: S): z.infer<S> | undefined {
   if (token === undefined || token === '') return undefined;
-  const invalid = (): InvalidArgumentError => new InvalidArgumentError('The parameter NextToken is invalid or expired.', 'InvalidNextToken');
+  const invalid = (): InvalidArgumentError =>
+    new InvalidArgumentError('The parameter NextToken is invalid or expired.', 'InvalidNextToken');
   if (!/^[A-Za-z0-9_-]+$/.test(token)) throw invalid();
   let value: unknown;
   try {
@@ -26,5 +28,5 @@ export function decodeNextToken<S extends z.ZodType>(token: string | undefined, 
 export const cursorPart = {
   name: z.string().min(1).max(128),
   uuid: z.uuid(),
-  time: z.iso.datetime({ offset: true }),
+  time: isoTime,
 };

@@ -8,12 +8,14 @@ export class RequestIdInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const requestId = requestIdOf(context.switchToHttp().getRequest());
-    return next.handle().pipe(
-      map((result: unknown) =>
-        result !== null && typeof result === 'object' && !Array.isArray(result) && !Buffer.isBuffer(result)
-          ? { RequestId: requestId, ...(result as Record<string, unknown>) }
-          : result,
-      ),
-    );
+    return next
+      .handle()
+      .pipe(
+        map((result: unknown) =>
+          result !== null && typeof result === 'object' && !Array.isArray(result) && !Buffer.isBuffer(result)
+            ? { RequestId: requestId, ...(result as Record<string, unknown>) }
+            : result,
+        ),
+      );
   }
 }

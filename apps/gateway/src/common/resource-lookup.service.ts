@@ -19,7 +19,8 @@ export class ResourceLookupService {
   async dataset(projectName: string, datasetName: string): Promise<{ project: ProjectEntity; dataset: DatasetEntity }> {
     const project = await this.project(projectName);
     const dataset = await this.datasets.findByName(project.id, datasetName);
-    if (!dataset) throw new ResourceNotFoundError(`The dataset ${datasetName} does not exist in project ${projectName}.`);
+    if (!dataset)
+      throw new ResourceNotFoundError(`The dataset ${datasetName} does not exist in project ${projectName}.`);
     return { project, dataset };
   }
 }

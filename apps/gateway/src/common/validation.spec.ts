@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DomainError } from '@app/contracts';
-import { formatPath, parseBody } from './validation';
+import { findNulString, formatPath, parseBody } from './validation';
 import { decodeNextToken, encodeNextToken } from './next-token';
 import { mapBodyParserError, mapError } from './imm-error';
 import { presentedKey } from './api-key.guard';
@@ -23,7 +23,10 @@ describe('IMM request validation', () => {
   it('names missing, invalid and unknown fields with IMM codes', () => {
     expect(errorOf(() => parseBody(schema, {}))).toMatchObject({ code: 'MissingProjectName', status: 400 });
     expect(errorOf(() => parseBody(schema, { ProjectName: 'long' }))).toMatchObject({ code: 'InvalidProjectName' });
-    expect(errorOf(() => parseBody(schema, { ProjectName: 'a', File: {} }))).toMatchObject({ code: 'MissingURI', message: 'The parameter File.URI is required.' });
+    expect(errorOf(() => parseBody(schema, { ProjectName: 'a', File: {} }))).toMatchObject({
+      code: 'MissingURI',
+      message: 'The parameter File.URI is required.',
+    });
     const label = errorOf(() => parseBody(schema, { ProjectName: 'a', File: { URI: 'x', CustomLabels: { k: 1 } } }));
     expect(label.code).toBe('InvalidCustomLabels');
     expect(label.message).toContain('File.CustomLabels.k');
@@ -31,6 +34,16 @@ describe('IMM request validation', () => {
     expect(unknown).toMatchObject({ code: 'InvalidArgument', message: 'Unknown parameters: Nope, Other.' });
     expect(errorOf(() => parseBody(schema, [1]))).toMatchObject({ code: 'InvalidArgument' });
     expect(parseBody(z.strictObject({}), undefined)).toEqual({});
+  });
+
+  it('rejects NUL characters anywhere (PostgreSQL cannot store them)', () => {
+    expect(findNulString({ A: [{ B: 'ok' }, { C: 'x\u0000' }] })).toBe('A[1].C');
+    expect(findNulString({ A: { ['k\u0000']: 'v' } })).toBe('A');
+    expect(findNulString({ A: 'fine' })).toBeNull();
+    expect(errorOf(() => parseBody(schema, { ProjectName: 'a\u0000' }))).toMatchObject({
+      code: 'InvalidArgument',
+      message: expect.stringContaining('ProjectName'),
+    });
   });
 
   it('formats paths the IMM way', () => {
@@ -43,7 +56,12 @@ describe('NextToken', () => {
   it('round-trips and rejects tampering', () => {
     expect(decodeNextToken(encodeNextToken({ p: 'abc' }), cursor)).toEqual({ p: 'abc' });
     expect(decodeNextToken('', cursor)).toBeUndefined();
-    for (const bad of ['!!', encodeNextToken({ p: 1 }), encodeNextToken({ p: 'a', q: 1 }), Buffer.from('{').toString('base64url')]) {
+    for (const bad of [
+      '!!',
+      encodeNextToken({ p: 1 }),
+      encodeNextToken({ p: 'a', q: 1 }),
+      Buffer.from('{').toString('base64url'),
+    ]) {
       expect(errorOf(() => decodeNextToken(bad, cursor))).toMatchObject({ code: 'InvalidNextToken', status: 400 });
     }
   });
@@ -51,8 +69,16 @@ describe('NextToken', () => {
 
 describe('error mapping', () => {
   it('never exposes internals', () => {
-    expect(mapError(new Error('select * from secret'))).toEqual({ status: 500, code: 'InternalError', message: 'An internal error occurred.' });
-    expect(mapError(new DomainError('ResourceNotFound', 'gone', 404))).toEqual({ status: 404, code: 'ResourceNotFound', message: 'gone' });
+    expect(mapError(new Error('select * from secret'))).toEqual({
+      status: 500,
+      code: 'InternalError',
+      message: 'An internal error occurred.',
+    });
+    expect(mapError(new DomainError('ResourceNotFound', 'gone', 404))).toEqual({
+      status: 404,
+      code: 'ResourceNotFound',
+      message: 'gone',
+    });
     expect(mapBodyParserError('entity.parse.failed', 400).code).toBe('InvalidJSON');
     expect(mapBodyParserError('entity.too.large', 413)).toMatchObject({ status: 413, code: 'PayloadTooLarge' });
   });

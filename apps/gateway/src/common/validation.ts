@@ -40,12 +40,49 @@ export function issueToError(issue: z.core.$ZodIssue, input: unknown): DomainErr
     return new InvalidArgumentError(`Unknown parameter${keys.length > 1 ? 's' : ''}: ${keys.join(', ')}.`);
   }
   const name = lastName(path);
-  if (!name) return new InvalidArgumentError(where ? `The parameter ${where} is invalid: ${issue.message}.` : `The request body is invalid: ${issue.message}.`);
+  if (!name)
+    return new InvalidArgumentError(
+      where ? `The parameter ${where} is invalid: ${issue.message}.` : `The request body is invalid: ${issue.message}.`,
+    );
   const present = valueAt(input, path) !== undefined;
   if (!present && issue.code === 'invalid_type') {
     return new DomainError(`Missing${name}`, `The parameter ${where} is required.`, 400);
   }
   return new DomainError(`Invalid${name}`, `The parameter ${where} is invalid: ${issue.message}.`, 400);
+}
+
+/**
+ * Path of the first string (value or key) holding a NUL character, which PostgreSQL cannot store in text or
+ * jsonb. Iterative, so hostile nesting cannot exhaust the stack.
+ */
+export function findNulString(root: unknown): string | null {
+  // Parent links instead of copied paths: memory stays linear however deep the body nests.
+  interface Node {
+    value: unknown;
+    key: PropertyKey | null;
+    parent: Node | null;
+  }
+  const pathOf = (node: Node | null): string => {
+    const path: PropertyKey[] = [];
+    for (let n = node; n && n.key !== null; n = n.parent) path.unshift(n.key);
+    return (formatPath(path) || '(body)').slice(0, 200);
+  };
+  const stack: Node[] = [{ value: root, key: null, parent: null }];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const value = node.value;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return pathOf(node);
+    } else if (Array.isArray(value)) {
+      value.forEach((item, i) => stack.push({ value: item, key: i, parent: node }));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        if (key.includes('\u0000')) return pathOf(node);
+        stack.push({ value: item, key, parent: node });
+      }
+    }
+  }
+  return null;
 }
 
 /** Validates an IMM request body (missing body = `{}`); throws the IMM error for the first problem. */
@@ -54,6 +91,8 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infe
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new InvalidArgumentError('The request body must be a JSON object.');
   }
+  const nul = findNulString(input);
+  if (nul !== null) throw new InvalidArgumentError(`The parameter ${nul} contains a NUL character.`);
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw issueToError(parsed.error.issues[0], input);
   return parsed.data;

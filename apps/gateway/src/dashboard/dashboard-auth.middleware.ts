@@ -32,7 +32,10 @@ export class DashboardAuthMiddleware implements NestMiddleware {
     const presented = presentedDashboardKey(req);
     if (presented !== null && this.matches(presented)) return next();
     res.setHeader('WWW-Authenticate', 'Basic realm="facecluster dashboard", charset="UTF-8"');
-    res.status(401).type('text/plain').send('A valid API key is required: open /dashboard?key=<API_KEY> or use basic auth with the key as password.\n');
+    res
+      .status(401)
+      .type('text/plain')
+      .send('A valid API key is required: open /dashboard?key=<API_KEY> or use basic auth with the key as password.\n');
   }
 
   private matches(presented: string): boolean {

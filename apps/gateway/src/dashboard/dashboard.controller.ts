@@ -1,4 +1,3 @@
-import { ClusterSortField } from '@app/database';
 import { Controller, Get, Header, Param, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -34,12 +33,24 @@ export class DashboardController {
     const order = query['order'] === 'ASC' ? 'ASC' : 'DESC';
     const after = str(query['after']);
     const page = await this.service.clusterPage(head.dataset.id, { sort: sort, order, ...(after ? { after } : {}) });
-    return this.view.render('people', { title: head.dataset.name, tab: 'people', ...head, ...page, sort, order, sorts: CLUSTER_SORTS });
+    return this.view.render('people', {
+      title: head.dataset.name,
+      tab: 'people',
+      ...head,
+      ...page,
+      sort,
+      order,
+      sorts: CLUSTER_SORTS,
+    });
   }
 
   @Get('datasets/:datasetId/clusters/:clusterId')
   @Header(...html)
-  async cluster(@Param('datasetId') datasetId: string, @Param('clusterId') clusterId: string, @Query('after') after: unknown): Promise<string> {
+  async cluster(
+    @Param('datasetId') datasetId: string,
+    @Param('clusterId') clusterId: string,
+    @Query('after') after: unknown,
+  ): Promise<string> {
     const head = await this.service.dataset(datasetId);
     const page = await this.service.cluster(head.dataset.id, clusterId, str(after));
     const mine = (face: { clusterId: string | null }): boolean => face.clusterId === page.cluster.id;
@@ -51,7 +62,12 @@ export class DashboardController {
   async unclustered(@Param('datasetId') datasetId: string, @Query('after') after: unknown): Promise<string> {
     const head = await this.service.dataset(datasetId);
     const page = await this.service.unclustered(head.dataset.id, str(after));
-    return this.view.render('unclustered', { title: `${head.dataset.name}: unclustered faces`, tab: 'unclustered', ...head, ...page });
+    return this.view.render('unclustered', {
+      title: `${head.dataset.name}: unclustered faces`,
+      tab: 'unclustered',
+      ...head,
+      ...page,
+    });
   }
 
   @Get('datasets/:datasetId/failed')

@@ -6,11 +6,13 @@ import { templates } from './views/templates';
 
 /** Formatting helpers the templates use (no logic beyond presentation). */
 export const fmt = {
-  num: (value: number | null | undefined, digits: number): string => (value === null || value === undefined ? '–' : value.toFixed(digits)),
+  num: (value: number | null | undefined, digits: number): string =>
+    value === null || value === undefined ? '–' : value.toFixed(digits),
   time: (value: Date | null | undefined): string => (value ? value.toISOString().replace('T', ' ').slice(0, 19) : '–'),
   duration: (start: Date, end: Date | null): string => {
     const ms = (end ?? new Date()).getTime() - start.getTime();
-    const text = ms < 1000 ? `${ms} ms` : ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 60_000)} min`;
+    const text =
+      ms < 1000 ? `${ms} ms` : ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 60_000)} min`;
     return end ? text : `${text}…`;
   },
   ageRange: (c: { minAge: number | null; maxAge: number | null }): string =>

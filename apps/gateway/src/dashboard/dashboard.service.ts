@@ -63,7 +63,9 @@ export class DashboardService {
     return Promise.all(
       projects.map(async (project) => {
         const datasets = await this.datasets.list(project.id, { limit });
-        const summaries = await Promise.all(datasets.map(async (dataset) => ({ dataset, counts: await this.datasets.counts(dataset.id) })));
+        const summaries = await Promise.all(
+          datasets.map(async (dataset) => ({ dataset, counts: await this.datasets.counts(dataset.id) })),
+        );
         return { project, datasets: summaries };
       }),
     );
@@ -76,7 +78,10 @@ export class DashboardService {
   }
 
   /** One keyset page of a dataset's people; `next` is the cursor of the following page. */
-  async clusterPage(datasetId: string, query: ClusterPageQuery): Promise<{ clusters: FigureClusterEntity[]; next?: string }> {
+  async clusterPage(
+    datasetId: string,
+    query: ClusterPageQuery,
+  ): Promise<{ clusters: FigureClusterEntity[]; next?: string }> {
     const after = decodeCursor(query.after);
     const rows = await this.clusters.list({
       datasetId,
@@ -87,19 +92,36 @@ export class DashboardService {
     });
     const clusters = rows.slice(0, CLUSTERS_PER_PAGE);
     const last = clusters[clusters.length - 1];
-    return { clusters, ...(rows.length > CLUSTERS_PER_PAGE && last ? { next: encodeCursor(sortValue(last, query.sort), last.id) } : {}) };
+    return {
+      clusters,
+      ...(rows.length > CLUSTERS_PER_PAGE && last ? { next: encodeCursor(sortValue(last, query.sort), last.id) } : {}),
+    };
   }
 
-  async cluster(datasetId: string, clusterId: string, after?: string): Promise<{ cluster: FigureClusterEntity; images: ImageWithFaces[]; next?: string }> {
+  async cluster(
+    datasetId: string,
+    clusterId: string,
+    after?: string,
+  ): Promise<{ cluster: FigureClusterEntity; images: ImageWithFaces[]; next?: string }> {
     const cluster = uuid.test(clusterId) ? await this.clusters.findById(datasetId, clusterId) : null;
     if (!cluster) throw new ResourceNotFoundError(`The figure cluster ${toFigureClusterId(clusterId)} does not exist.`);
-    const files = await this.files.filesOfCluster(cluster.id, { limit: FILES_PER_PAGE + 1, ...(after ? { after } : {}) });
+    const files = await this.files.filesOfCluster(cluster.id, {
+      limit: FILES_PER_PAGE + 1,
+      ...(after ? { after } : {}),
+    });
     const page = files.slice(0, FILES_PER_PAGE);
-    return { cluster, images: await this.withFaces(page), ...(files.length > FILES_PER_PAGE ? { next: page[page.length - 1].uri } : {}) };
+    return {
+      cluster,
+      images: await this.withFaces(page),
+      ...(files.length > FILES_PER_PAGE ? { next: page[page.length - 1].uri } : {}),
+    };
   }
 
   /** Faces no person was found for (independent) or not clustered yet (unavailable), with their images. */
-  async unclustered(datasetId: string, after?: string): Promise<{ faces: Array<{ face: FigureEntity; file: FileEntity }>; next?: string }> {
+  async unclustered(
+    datasetId: string,
+    after?: string,
+  ): Promise<{ faces: Array<{ face: FigureEntity; file: FileEntity }>; next?: string }> {
     const rows = await this.files.figuresInStates(datasetId, ['independent', 'unavailable'], {
       limit: FACES_PER_PAGE + 1,
       ...(after && uuid.test(after) ? { after } : {}),
@@ -114,7 +136,10 @@ export class DashboardService {
   }
 
   async failedFiles(datasetId: string, after?: string): Promise<{ files: FileEntity[]; next?: string }> {
-    const rows = await this.files.listByStatus(datasetId, FileStatus.Failed, { limit: FILES_PER_PAGE * 4 + 1, ...(after ? { after } : {}) });
+    const rows = await this.files.listByStatus(datasetId, FileStatus.Failed, {
+      limit: FILES_PER_PAGE * 4 + 1,
+      ...(after ? { after } : {}),
+    });
     const files = rows.slice(0, FILES_PER_PAGE * 4);
     return { files, ...(rows.length > files.length ? { next: files[files.length - 1].uri } : {}) };
   }
@@ -166,7 +191,13 @@ export function decodeCursor(cursor: string | undefined): { value: string | numb
   if (!cursor) return undefined;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2 && (typeof parsed[0] === 'string' || typeof parsed[0] === 'number') && typeof parsed[1] === 'string' && uuid.test(parsed[1])) {
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 2 &&
+      (typeof parsed[0] === 'string' || typeof parsed[0] === 'number') &&
+      typeof parsed[1] === 'string' &&
+      uuid.test(parsed[1])
+    ) {
       return { value: parsed[0], id: parsed[1] };
     }
   } catch {

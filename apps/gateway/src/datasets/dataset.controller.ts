@@ -3,7 +3,13 @@ import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ImmOperation } from '../common/imm-operation.decorator';
 import { ZodBody } from '../common/zod-body.pipe';
-import { createDatasetSchema, deleteDatasetSchema, getDatasetSchema, listDatasetsSchema, updateDatasetSchema } from './dataset.dto';
+import {
+  createDatasetSchema,
+  deleteDatasetSchema,
+  getDatasetSchema,
+  listDatasetsSchema,
+  updateDatasetSchema,
+} from './dataset.dto';
 import { DatasetService } from './dataset.service';
 
 @ApiTags('Datasets')

@@ -8,7 +8,10 @@ export const createDatasetSchema = z.strictObject({
   ...datasetRef,
   Description: description.optional(),
   TemplateId: z.string().max(128).optional(),
-  WorkflowParameters: z.array(z.strictObject({ Name: z.string().max(128), Value: z.string().max(1024) })).max(50).optional(),
+  WorkflowParameters: z
+    .array(z.strictObject({ Name: z.string().max(128), Value: z.string().max(1024) }))
+    .max(50)
+    .optional(),
   ...datasetLimitFields,
 });
 export type CreateDatasetRequest = z.infer<typeof createDatasetSchema>;

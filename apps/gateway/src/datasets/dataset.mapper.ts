@@ -2,7 +2,11 @@ import { DatasetCounts, DatasetEntity } from '@app/database';
 import { immTime } from '../common/imm-schemas';
 
 /** IMM Dataset object. */
-export function toImmDataset(projectName: string, dataset: DatasetEntity, counts?: DatasetCounts): Record<string, unknown> {
+export function toImmDataset(
+  projectName: string,
+  dataset: DatasetEntity,
+  counts?: DatasetCounts,
+): Record<string, unknown> {
   return {
     ProjectName: projectName,
     DatasetName: dataset.name,

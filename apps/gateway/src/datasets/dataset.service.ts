@@ -21,7 +21,9 @@ export class DatasetService {
     const project = await this.lookup.project(request.ProjectName);
     const maxDatasets = datasetLimit(project.settings, 'ProjectMaxDatasetCount');
     if (maxDatasets !== undefined && (await this.datasets.countInProject(project.id)) >= maxDatasets) {
-      throw new LimitExceededError(`The project ${project.name} already has ProjectMaxDatasetCount (${maxDatasets}) datasets.`);
+      throw new LimitExceededError(
+        `The project ${project.name} already has ProjectMaxDatasetCount (${maxDatasets}) datasets.`,
+      );
     }
     const settings: Record<string, number | string> = {};
     for (const key of datasetLimitKeys) {
@@ -36,13 +38,18 @@ export class DatasetService {
       templateId: request.TemplateId ?? project.templateId,
       settings,
     });
-    if (!dataset) throw new ResourceAlreadyExistsError(`The dataset ${request.DatasetName} already exists in project ${project.name}.`);
+    if (!dataset)
+      throw new ResourceAlreadyExistsError(
+        `The dataset ${request.DatasetName} already exists in project ${project.name}.`,
+      );
     return { Dataset: toImmDataset(project.name, dataset) };
   }
 
   async get(projectName: string, datasetName: string, withStatistics = false): Promise<Record<string, unknown>> {
     const { project, dataset } = await this.lookup.dataset(projectName, datasetName);
-    return { Dataset: toImmDataset(project.name, dataset, withStatistics ? await this.datasets.counts(dataset.id) : undefined) };
+    return {
+      Dataset: toImmDataset(project.name, dataset, withStatistics ? await this.datasets.counts(dataset.id) : undefined),
+    };
   }
 
   async list(request: ListDatasetsRequest): Promise<Record<string, unknown>> {

@@ -18,8 +18,15 @@ import { FigureClusterService } from './figure-cluster.service';
 export class FigureClusterController {
   constructor(private readonly clusters: FigureClusterService) {}
 
-  @ImmOperation('CreateFigureClusteringTask', createFigureClusteringTaskSchema, 'Cluster the new faces of a dataset (asynchronous)')
-  createTask(@Body(new ZodBody(createFigureClusteringTaskSchema)) body: z.infer<typeof createFigureClusteringTaskSchema>, @Req() req: unknown) {
+  @ImmOperation(
+    'CreateFigureClusteringTask',
+    createFigureClusteringTaskSchema,
+    'Cluster the new faces of a dataset (asynchronous)',
+  )
+  createTask(
+    @Body(new ZodBody(createFigureClusteringTaskSchema)) body: z.infer<typeof createFigureClusteringTaskSchema>,
+    @Req() req: unknown,
+  ) {
     return this.clusters.createTask(body, requestIdOf(req));
   }
 
@@ -38,7 +45,11 @@ export class FigureClusterController {
     return this.clusters.batchGet(body.ProjectName, body.DatasetName, body.ObjectIds);
   }
 
-  @ImmOperation('UpdateFigureCluster', updateFigureClusterSchema, 'Rename or relabel a figure cluster (MetaLockVersion = optimistic lock)')
+  @ImmOperation(
+    'UpdateFigureCluster',
+    updateFigureClusterSchema,
+    'Rename or relabel a figure cluster (MetaLockVersion = optimistic lock)',
+  )
   update(@Body(new ZodBody(updateFigureClusterSchema)) body: z.infer<typeof updateFigureClusterSchema>) {
     return this.clusters.update(body);
   }

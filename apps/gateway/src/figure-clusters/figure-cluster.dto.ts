@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { customLabels, immName, maxResults, nextToken, notification, taskTags, timeRange, userData } from '../common/imm-schemas';
+import {
+  customLabels,
+  immName,
+  maxResults,
+  nextToken,
+  notification,
+  taskTags,
+  timeRange,
+  userData,
+} from '../common/imm-schemas';
 
 const datasetRef = { ProjectName: immName, DatasetName: immName };
 const objectId = z.string().regex(/^Cluster-[0-9a-fA-F-]{36}$/, 'must be Cluster-<uuid>');
@@ -25,7 +34,12 @@ const labelFilter = z.union([
 export const queryFigureClustersSchema = z.strictObject({
   ...datasetRef,
   CustomLabels: labelFilter.optional(),
-  Sort: z.enum(['CreateTime', 'UpdateTime', 'FaceCount', 'ImageCount', 'Name'], 'must be CreateTime, UpdateTime, FaceCount, ImageCount or Name').optional(),
+  Sort: z
+    .enum(
+      ['CreateTime', 'UpdateTime', 'FaceCount', 'ImageCount', 'Name'],
+      'must be CreateTime, UpdateTime, FaceCount, ImageCount or Name',
+    )
+    .optional(),
   Order: z.enum(['asc', 'desc', 'ASC', 'DESC'], 'must be asc or desc').optional(),
   MaxResults: maxResults.optional(),
   NextToken: nextToken.optional(),

@@ -10,16 +10,26 @@ import {
   ResourceNotFoundError,
   TaskType,
 } from '@app/contracts';
-import { ClusterSortField, FigureClusterEntity, FigureClusterRepository, FileSearchRepository, TaskRepository } from '@app/database';
+import {
+  ClusterSortField,
+  FigureClusterEntity,
+  FigureClusterRepository,
+  FileSearchRepository,
+  TaskRepository,
+} from '@app/database';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { z } from 'zod';
-import { toRange } from '../common/imm-schemas';
+import { isoTime, toRange } from '../common/imm-schemas';
 import { decodeNextToken, encodeNextToken } from '../common/next-token';
 import { ResourceLookupService } from '../common/resource-lookup.service';
 import { newEventId, newTaskId } from '../tasks/task-ids';
-import { CreateFigureClusteringTaskRequest, QueryFigureClustersRequest, UpdateFigureClusterRequest } from './figure-cluster.dto';
+import {
+  CreateFigureClusteringTaskRequest,
+  QueryFigureClustersRequest,
+  UpdateFigureClusterRequest,
+} from './figure-cluster.dto';
 import { toImmFigureCluster } from './figure-cluster.mapper';
 
 const clusterCursor = z.strictObject({
@@ -44,9 +54,24 @@ function cursorValue(cluster: FigureClusterEntity, sort: ClusterSortField): stri
   }
 }
 
+/** The cursor value must have the sort column's type, or PostgreSQL would reject the comparison. */
+function cursorValueFits(value: string | number, sort: ClusterSortField): boolean {
+  switch (sort) {
+    case 'FaceCount':
+    case 'ImageCount':
+      return typeof value === 'number';
+    case 'CreateTime':
+    case 'UpdateTime':
+      return typeof value === 'string' && isoTime.safeParse(value).success;
+    case 'Name':
+      return typeof value === 'string';
+  }
+}
+
 function clusterUuid(objectId: string): string {
   const id = parseFigureClusterId(objectId);
-  if (!id) throw new InvalidArgumentError(`The parameter ObjectId is invalid: ${objectId.slice(0, 64)}.`, 'InvalidObjectId');
+  if (!id)
+    throw new InvalidArgumentError(`The parameter ObjectId is invalid: ${objectId.slice(0, 64)}.`, 'InvalidObjectId');
   return id;
 }
 
@@ -81,7 +106,13 @@ export class FigureClusterService {
     await this.clusterQueue.add(
       JobName.ClusterDataset,
       { name: JobName.ClusterDataset, datasetId: dataset.id, trigger: 'request', taskId },
-      { jobId: jobId.clusterRequest(taskId), attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: true, removeOnFail: 100 },
+      {
+        jobId: jobId.clusterRequest(taskId),
+        attempts: 3,
+        backoff: { type: 'exponential', delay: 5000 },
+        removeOnComplete: true,
+        removeOnFail: 100,
+      },
     );
     return { TaskId: taskId, EventId: eventId };
   }
@@ -90,7 +121,7 @@ export class FigureClusterService {
     const sort: ClusterSortField = request.Sort ?? 'CreateTime';
     const order = (request.Order ?? 'asc').toUpperCase() as 'ASC' | 'DESC';
     const cursor = decodeNextToken(request.NextToken, clusterCursor);
-    if (cursor && (cursor.s !== sort || cursor.o !== order || typeof cursor.v !== (sort === 'FaceCount' || sort === 'ImageCount' ? 'number' : 'string'))) {
+    if (cursor && (cursor.s !== sort || cursor.o !== order || !cursorValueFits(cursor.v, sort))) {
       throw new InvalidArgumentError('The parameter NextToken does not belong to this query.', 'InvalidNextToken');
     }
     const { project, dataset } = await this.lookup.dataset(request.ProjectName, request.DatasetName);
@@ -101,12 +132,21 @@ export class FigureClusterService {
       createTimeRange: toRange(request.CreateTimeRange),
       updateTimeRange: toRange(request.UpdateTimeRange),
     };
-    const rows = await this.clusters.list({ ...filters, sort, order, limit: limit + 1, ...(cursor ? { after: { value: cursor.v, id: cursor.i } } : {}) });
+    const rows = await this.clusters.list({
+      ...filters,
+      sort,
+      order,
+      limit: limit + 1,
+      ...(cursor ? { after: { value: cursor.v, id: cursor.i } } : {}),
+    });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
       FigureClusters: await this.withCovers(page, { projectName: project.name, datasetName: dataset.name }),
-      NextToken: rows.length > limit && last ? encodeNextToken({ s: sort, o: order, v: cursorValue(last, sort), i: last.id }) : '',
+      NextToken:
+        rows.length > limit && last
+          ? encodeNextToken({ s: sort, o: order, v: cursorValue(last, sort), i: last.id })
+          : '',
       ...(request.WithTotalCount ? { TotalCount: await this.clusters.count(filters) } : {}),
     };
   }
@@ -115,7 +155,8 @@ export class FigureClusterService {
     const id = clusterUuid(objectId);
     const { project, dataset } = await this.lookup.dataset(projectName, datasetName);
     const cluster = await this.clusters.findById(dataset.id, id);
-    if (!cluster) throw new ResourceNotFoundError(`The figure cluster ${objectId} does not exist in dataset ${dataset.name}.`);
+    if (!cluster)
+      throw new ResourceNotFoundError(`The figure cluster ${objectId} does not exist in dataset ${dataset.name}.`);
     const [immCluster] = await this.withCovers([cluster], { projectName: project.name, datasetName: dataset.name });
     return { FigureCluster: immCluster };
   }
@@ -144,7 +185,10 @@ export class FigureClusterService {
     const applied = await this.clusters.updateMeta(dataset.id, id, values, input.MetaLockVersion);
     if (!applied) {
       const exists = await this.clusters.findById(dataset.id, id);
-      if (!exists) throw new ResourceNotFoundError(`The figure cluster ${input.ObjectId} does not exist in dataset ${dataset.name}.`);
+      if (!exists)
+        throw new ResourceNotFoundError(
+          `The figure cluster ${input.ObjectId} does not exist in dataset ${dataset.name}.`,
+        );
       throw new DomainError(
         'ConcurrentModification',
         `The figure cluster ${input.ObjectId} was modified concurrently: MetaLockVersion is ${exists.metaLockVersion}, not ${input.MetaLockVersion}.`,
@@ -154,8 +198,13 @@ export class FigureClusterService {
     return {};
   }
 
-  private async withCovers(clusters: FigureClusterEntity[], names: { projectName: string; datasetName: string }): Promise<Array<Record<string, unknown>>> {
-    const covers = await this.search.covers(clusters.map((c) => c.coverFigureId).filter((id): id is string => id !== null));
+  private async withCovers(
+    clusters: FigureClusterEntity[],
+    names: { projectName: string; datasetName: string },
+  ): Promise<Array<Record<string, unknown>>> {
+    const covers = await this.search.covers(
+      clusters.map((c) => c.coverFigureId).filter((id): id is string => id !== null),
+    );
     return clusters.map((c) => toImmFigureCluster(c, names, c.coverFigureId ? covers.get(c.coverFigureId) : undefined));
   }
 }

@@ -61,7 +61,13 @@ export class FileIndexingService {
     await this.indexQueue.addBulk(
       files.map((file) => ({
         name: JobName.IndexFile,
-        data: { name: JobName.IndexFile, fileId: file.id, datasetId: file.datasetId, uri: file.uri, ...(taskId ? { taskId } : {}) },
+        data: {
+          name: JobName.IndexFile,
+          fileId: file.id,
+          datasetId: file.datasetId,
+          uri: file.uri,
+          ...(taskId ? { taskId } : {}),
+        },
         opts: indexJobOptions(file.id),
       })),
     );

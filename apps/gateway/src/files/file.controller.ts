@@ -26,7 +26,10 @@ export class FileController {
   }
 
   @ImmOperation('BatchIndexFileMeta', batchIndexFileMetaSchema, 'Index up to 100 files (asynchronous)')
-  batchIndex(@Body(new ZodBody(batchIndexFileMetaSchema)) body: z.infer<typeof batchIndexFileMetaSchema>, @Req() req: unknown) {
+  batchIndex(
+    @Body(new ZodBody(batchIndexFileMetaSchema)) body: z.infer<typeof batchIndexFileMetaSchema>,
+    @Req() req: unknown,
+  ) {
     return this.files.index(body, requestIdOf(req));
   }
 

@@ -1,5 +1,13 @@
 import { APP_CONFIG, GatewayConfig } from '@app/config';
-import { ClusterDatasetJob, debouncedClusterJobOptions, JobName, LimitExceededError, QueueName, ResourceNotFoundError, TaskType } from '@app/contracts';
+import {
+  ClusterDatasetJob,
+  debouncedClusterJobOptions,
+  JobName,
+  LimitExceededError,
+  QueueName,
+  ResourceNotFoundError,
+  TaskType,
+} from '@app/contracts';
 import { DatasetEntity, DatasetRepository, FileRepository, ProjectEntity, TaskRepository } from '@app/database';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
@@ -41,9 +49,15 @@ export class FileService {
     const { project, dataset } = await this.lookup.dataset(request.ProjectName, request.DatasetName);
     // The same URI twice in one batch is one file (the last entry wins, as for an upsert).
     const unique = [...new Map(request.Files.map((f) => [f.URI, f])).values()];
-    await this.checkLimits(dataset, unique.map((f) => f.URI));
+    await this.checkLimits(
+      dataset,
+      unique.map((f) => f.URI),
+    );
 
-    const files = await this.indexing.recordPending(dataset.id, unique.map((f) => ({ ...f, UserData: request.UserData })));
+    const files = await this.indexing.recordPending(
+      dataset.id,
+      unique.map((f) => ({ ...f, UserData: request.UserData })),
+    );
     // Files whose index job is already queued are indexed by that job (deterministic job id): they are
     // reported by the task that queued them, not counted here.
     const alreadyQueued = await this.indexing.filesWithQueuedJobs(files.map((f) => f.id));
@@ -84,12 +98,19 @@ export class FileService {
       const existing = await this.files.findByUris(dataset.id, uris);
       const added = uris.length - existing.length;
       if (counts.fileCount + added > maxFiles) {
-        throw new LimitExceededError(`The dataset ${dataset.name} would exceed DatasetMaxFileCount (${maxFiles} files).`);
+        throw new LimitExceededError(
+          `The dataset ${dataset.name} would exceed DatasetMaxFileCount (${maxFiles} files).`,
+        );
       }
     }
   }
 
-  async get(projectName: string, datasetName: string, uri: string, withFields?: string[]): Promise<Record<string, unknown>> {
+  async get(
+    projectName: string,
+    datasetName: string,
+    uri: string,
+    withFields?: string[],
+  ): Promise<Record<string, unknown>> {
     const { project, dataset } = await this.lookup.dataset(projectName, datasetName);
     const file = await this.files.findByUri(dataset.id, uri);
     if (!file) throw new ResourceNotFoundError(`The file ${uri} does not exist in dataset ${datasetName}.`);
@@ -97,14 +118,21 @@ export class FileService {
     return { File: selectFields(toImmFile(file, figures, names(project, dataset)), withFields) };
   }
 
-  async batchGet(projectName: string, datasetName: string, uris: string[], withFields?: string[]): Promise<Record<string, unknown>> {
+  async batchGet(
+    projectName: string,
+    datasetName: string,
+    uris: string[],
+    withFields?: string[],
+  ): Promise<Record<string, unknown>> {
     const { project, dataset } = await this.lookup.dataset(projectName, datasetName);
     const rows = await this.files.findByUris(dataset.id, [...new Set(uris)]);
     const byUri = new Map(rows.map((r) => [r.uri, r]));
     const ordered = [...new Set(uris)].map((u) => byUri.get(u)).filter((r) => r !== undefined);
     const figures = figuresByFile(await this.files.figuresOfFiles(ordered.map((r) => r.id)));
     return {
-      Files: ordered.map((file) => selectFields(toImmFile(file, figures.get(file.id) ?? [], names(project, dataset)), withFields)),
+      Files: ordered.map((file) =>
+        selectFields(toImmFile(file, figures.get(file.id) ?? [], names(project, dataset)), withFields),
+      ),
     };
   }
 

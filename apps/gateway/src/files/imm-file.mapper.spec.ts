@@ -12,11 +12,36 @@ describe('IMM file mapping', () => {
 
   it('maps a figure to IMM field names', () => {
     const figure = toImmFigure({
-      id: 'f', clusterId: null, clusterState: 'unavailable', left: 1, top: 2, width: 3, height: 4, figureConfidence: 0.91234,
-      pitch: 1.234, roll: 0, yaw: -2, faceQuality: 0.5, age: 29.6, ageSD: 3, gender: 'male', genderConfidence: 0.9,
-      emotion: 'happy', emotionConfidence: 0.7, mouth: 'open', mouthConfidence: 0.8, sharpness: 0.4,
+      id: 'f',
+      clusterId: null,
+      clusterState: 'unavailable',
+      left: 1,
+      top: 2,
+      width: 3,
+      height: 4,
+      figureConfidence: 0.91234,
+      pitch: 1.234,
+      roll: 0,
+      yaw: -2,
+      faceQuality: 0.5,
+      age: 29.6,
+      ageSD: 3,
+      gender: 'male',
+      genderConfidence: 0.9,
+      emotion: 'happy',
+      emotionConfidence: 0.7,
+      mouth: 'open',
+      mouthConfidence: 0.8,
+      sharpness: 0.4,
     } as FigureEntity);
-    expect(figure).toMatchObject({ FigureId: 'f', FigureType: 'face', Boundary: { Left: 1, Top: 2, Width: 3, Height: 4 }, HeadPose: { Pitch: 1.23, Roll: 0, Yaw: -2 }, Age: 30, FigureConfidence: 0.912 });
+    expect(figure).toMatchObject({
+      FigureId: 'f',
+      FigureType: 'face',
+      Boundary: { Left: 1, Top: 2, Width: 3, Height: 4 },
+      HeadPose: { Pitch: 1.23, Roll: 0, Yaw: -2 },
+      Age: 30,
+      FigureConfidence: 0.912,
+    });
   });
 
   it('selects WithFields, including Figures sub-fields', () => {

@@ -1,10 +1,16 @@
-import { FigureClusterIdIndependent, FigureClusterIdUnavailable, FigureClusterState, toFigureClusterId } from '@app/contracts';
+import {
+  FigureClusterIdIndependent,
+  FigureClusterIdUnavailable,
+  FigureClusterState,
+  toFigureClusterId,
+} from '@app/contracts';
 import { FigureEntity, FileEntity } from '@app/database';
 import { immTime } from '../common/imm-schemas';
 
 /** The IMM FigureClusterId of a face: `Cluster-<uuid>`, or one of IMM's reserved ids. */
 export function figureClusterIdOf(figure: Pick<FigureEntity, 'clusterId' | 'clusterState'>): string {
-  if (figure.clusterState === FigureClusterState.Clustered && figure.clusterId) return toFigureClusterId(figure.clusterId);
+  if (figure.clusterState === FigureClusterState.Clustered && figure.clusterId)
+    return toFigureClusterId(figure.clusterId);
   if (figure.clusterState === FigureClusterState.Independent) return FigureClusterIdIndependent;
   return FigureClusterIdUnavailable;
 }
@@ -82,7 +88,8 @@ export function selectFields(file: Record<string, unknown>, withFields: string[]
   if (figureFields.length > 0 && Array.isArray(file['Figures'])) {
     const figures = file['Figures'] as Array<Record<string, unknown>>;
     const keep = out['Figures'] === undefined;
-    if (keep) out['Figures'] = figures.map((f) => Object.fromEntries(figureFields.filter((k) => k in f).map((k) => [k, f[k]])));
+    if (keep)
+      out['Figures'] = figures.map((f) => Object.fromEntries(figureFields.filter((k) => k in f).map((k) => [k, f[k]])));
   }
   return out;
 }

@@ -19,6 +19,7 @@ import { SearchController } from '../search/search.controller';
 import { SearchService } from '../search/search.service';
 import { StorageEventController } from '../storage-events/storage-event.controller';
 import { StorageEventService } from '../storage-events/storage-event.service';
+import { TaskJanitorService } from '../tasks/task-janitor.service';
 import { TaskController } from '../tasks/task.controller';
 import { TaskService } from '../tasks/task.service';
 
@@ -45,6 +46,7 @@ import { TaskService } from '../tasks/task.service';
     FigureClusterService,
     SearchService,
     TaskService,
+    TaskJanitorService,
     StorageEventService,
     NotificationService,
     NotificationProcessor,

@@ -11,7 +11,15 @@ describe('IMM notification envelope', () => {
     endTime: new Date('2026-01-01T00:00:05Z'),
     userData: 'u',
     tags: { a: 'b' },
-    details: { total: 2, done: 2, failed: 1, files: [{ URI: 'oss://b/1.jpg', Error: '' }, { URI: 'oss://b/2.jpg', Error: 'InvalidImage.Decode' }] },
+    details: {
+      total: 2,
+      done: 2,
+      failed: 1,
+      files: [
+        { URI: 'oss://b/1.jpg', Error: '' },
+        { URI: 'oss://b/2.jpg', Error: 'InvalidImage.Decode' },
+      ],
+    },
     eventId: 'E-1',
     requestId: 'R-1',
   };
@@ -33,10 +41,16 @@ describe('IMM notification envelope', () => {
         Message: '1 of 2 files failed',
         StartTime: '2026-01-01T00:00:00.000Z',
         EndTime: '2026-01-01T00:00:05.000Z',
-        Files: [{ URI: 'oss://b/1.jpg', Error: '' }, { URI: 'oss://b/2.jpg', Error: 'InvalidImage.Decode' }],
+        Files: [
+          { URI: 'oss://b/1.jpg', Error: '' },
+          { URI: 'oss://b/2.jpg', Error: 'InvalidImage.Decode' },
+        ],
       },
     });
-    const clustering = buildTaskEnvelope({ ...task, taskType: 'FaceClustering', details: {} }, { projectName: 'p', datasetName: null });
+    const clustering = buildTaskEnvelope(
+      { ...task, taskType: 'FaceClustering', details: {} },
+      { projectName: 'p', datasetName: null },
+    );
     expect(clustering.type).toBe('imm:Task:FaceClustering');
     expect(clustering.content['Files']).toBeUndefined();
   });

@@ -23,7 +23,21 @@ export function notificationType(taskType: string): string {
 
 /** The IMM notification envelope for a finished task (pure). */
 export function buildTaskEnvelope(
-  task: Pick<TaskEntity, 'id' | 'taskType' | 'status' | 'code' | 'message' | 'startTime' | 'endTime' | 'userData' | 'tags' | 'details' | 'eventId' | 'requestId'>,
+  task: Pick<
+    TaskEntity,
+    | 'id'
+    | 'taskType'
+    | 'status'
+    | 'code'
+    | 'message'
+    | 'startTime'
+    | 'endTime'
+    | 'userData'
+    | 'tags'
+    | 'details'
+    | 'eventId'
+    | 'requestId'
+  >,
   names: { projectName: string; datasetName: string | null },
   now = new Date(),
 ): NotificationEnvelope {
@@ -43,7 +57,9 @@ export function buildTaskEnvelope(
     Tags: task.tags,
   };
   if (task.taskType === TaskType.IndexFileMeta) {
-    const files = Array.isArray(task.details?.['files']) ? (task.details['files'] as Array<{ URI?: unknown; Error?: unknown }>) : [];
+    const files = Array.isArray(task.details?.['files'])
+      ? (task.details['files'] as Array<{ URI?: unknown; Error?: unknown }>)
+      : [];
     const text = (value: unknown): string => (typeof value === 'string' ? value : '');
     content['Files'] = files.map((f) => ({ URI: text(f.URI), Error: text(f.Error) }));
   }

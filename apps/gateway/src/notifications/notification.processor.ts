@@ -16,7 +16,12 @@ export class NotificationProcessor extends WorkerHost {
   async process(job: Job<DeliverNotificationJob>): Promise<void> {
     const data = job.data;
     // The queue is an input boundary like HTTP: check the payload again.
-    if (data?.name !== JobName.DeliverNotification || typeof data.endpoint !== 'string' || !data.body || typeof data.body !== 'object') {
+    if (
+      data?.name !== JobName.DeliverNotification ||
+      typeof data.endpoint !== 'string' ||
+      !data.body ||
+      typeof data.body !== 'object'
+    ) {
       throw new UnrecoverableError('Malformed notification job');
     }
     const status = await this.webhook.post(data.endpoint, data.body);

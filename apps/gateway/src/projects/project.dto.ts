@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { description, immName, maxResults, nextToken, prefixFilter, tags } from '../common/imm-schemas';
 
-const limit = (max: number) => z.number().int('must be an integer').min(1, `must be between 1 and ${max}`).max(max, `must be between 1 and ${max}`);
+const limit = (max: number) =>
+  z.number().int('must be an integer').min(1, `must be between 1 and ${max}`).max(max, `must be between 1 and ${max}`);
 
 /** IMM per-dataset limits, settable on projects (defaults for their datasets) and datasets. */
 export const datasetLimitFields = {

@@ -2,7 +2,10 @@ import { ProjectEntity } from '@app/database';
 import { immTime } from '../common/imm-schemas';
 
 /** IMM Project object. */
-export function toImmProject(project: ProjectEntity, counts?: { datasetCount: number; fileCount: number; totalFileSize: number }): Record<string, unknown> {
+export function toImmProject(
+  project: ProjectEntity,
+  counts?: { datasetCount: number; fileCount: number; totalFileSize: number },
+): Record<string, unknown> {
   return {
     ProjectName: project.name,
     Description: project.description,
@@ -12,6 +15,8 @@ export function toImmProject(project: ProjectEntity, counts?: { datasetCount: nu
     Tags: project.tags,
     CreateTime: immTime(project.createTime),
     UpdateTime: immTime(project.updateTime),
-    ...(counts ? { DatasetCount: counts.datasetCount, FileCount: counts.fileCount, TotalFileSize: counts.totalFileSize } : {}),
+    ...(counts
+      ? { DatasetCount: counts.datasetCount, FileCount: counts.fileCount, TotalFileSize: counts.totalFileSize }
+      : {}),
   };
 }

@@ -45,7 +45,9 @@ export class ProjectService {
     const rows = await this.projects.list({ prefix: request.Prefix, after: cursor?.p, limit: limit + 1 });
     const page = rows.slice(0, limit);
     const tagFilter = request.Tag ?? [];
-    const visible = page.filter((p) => tagFilter.every((t) => p.tags.some((pt) => pt.TagKey === t.TagKey && pt.TagValue === t.TagValue)));
+    const visible = page.filter((p) =>
+      tagFilter.every((t) => p.tags.some((pt) => pt.TagKey === t.TagKey && pt.TagValue === t.TagValue)),
+    );
     return {
       Projects: visible.map((p) => toImmProject(p)),
       NextToken: rows.length > limit ? encodeNextToken({ p: page[page.length - 1].name }) : '',
@@ -54,7 +56,8 @@ export class ProjectService {
 
   async delete(projectName: string): Promise<Record<string, unknown>> {
     const project = await this.lookup.project(projectName);
-    if (!(await this.projects.delete(project.id))) throw new ResourceNotFoundError(`The project ${projectName} does not exist.`);
+    if (!(await this.projects.delete(project.id)))
+      throw new ResourceNotFoundError(`The project ${projectName} does not exist.`);
     return {};
   }
 }

@@ -5,7 +5,7 @@ import { decodeNextToken, encodeNextToken } from '../common/next-token';
 import { ResourceLookupService } from '../common/resource-lookup.service';
 import { figuresByFile, selectFields, toImmFile } from '../files/imm-file.mapper';
 import { SimpleQueryRequest } from './search.dto';
-import { parseAggregations, parseSimpleQuery, parseSort, sortSignature } from './simple-query.parser';
+import { cursorKeysFit, parseAggregations, parseSimpleQuery, parseSort, sortSignature } from './simple-query.parser';
 import { InvalidArgumentError } from '@app/contracts';
 
 const searchCursor = z.strictObject({
@@ -29,7 +29,7 @@ export class SearchService {
     const sort = parseSort(request.Sort, request.Order);
     const aggregations = parseAggregations(request.Aggregations);
     const cursor = decodeNextToken(request.NextToken, searchCursor);
-    if (cursor && (cursor.s !== sortSignature(sort) || cursor.k.length !== sort.length)) {
+    if (cursor && (cursor.s !== sortSignature(sort) || !cursorKeysFit(cursor.k, sort))) {
       throw new InvalidArgumentError('The parameter NextToken does not belong to this query.', 'InvalidNextToken');
     }
     const { project, dataset } = await this.lookup.dataset(request.ProjectName, request.DatasetName);
@@ -51,7 +51,12 @@ export class SearchService {
     }
 
     const limit = request.MaxResults || 100;
-    const page = await this.search.search({ ...scope, sort, limit, ...(cursor ? { after: { keys: cursor.k, id: cursor.i } } : {}) });
+    const page = await this.search.search({
+      ...scope,
+      sort,
+      limit,
+      ...(cursor ? { after: { keys: cursor.k, id: cursor.i } } : {}),
+    });
     const rows = await this.search.filesByIds(page.ids);
     const figures = figuresByFile(await this.files.figuresOfFiles(rows.map((r) => r.id)));
     const names = { projectName: project.name, datasetName: dataset.name };

@@ -1,5 +1,12 @@
 import { DomainError } from '@app/contracts';
-import { MAX_QUERY_CONDITIONS, parseAggregations, parseSimpleQuery, parseSort, sortSignature } from './simple-query.parser';
+import {
+  cursorKeysFit,
+  MAX_QUERY_CONDITIONS,
+  parseAggregations,
+  parseSimpleQuery,
+  parseSort,
+  sortSignature,
+} from './simple-query.parser';
 
 const uuid = '3f2b8a1c-1d2e-4f50-8a9b-0c1d2e3f4a5b';
 
@@ -18,17 +25,34 @@ describe('parseSimpleQuery', () => {
       op: 'figureCluster',
       match: { clusterId: uuid },
     });
-    expect(parseSimpleQuery({ Field: 'Figures.FigureClusterId', Operation: 'eq', Value: 'figure-cluster-id-unavailable' })).toEqual({
+    expect(
+      parseSimpleQuery({ Field: 'Figures.FigureClusterId', Operation: 'eq', Value: 'figure-cluster-id-unavailable' }),
+    ).toEqual({
       op: 'figureCluster',
       match: { state: 'unavailable' },
     });
-    expect(errorOf(() => parseSimpleQuery({ Field: 'Figures.FigureClusterId', Operation: 'eq', Value: 'Cluster-1' })).message).toContain('Query.Value');
+    expect(
+      errorOf(() => parseSimpleQuery({ Field: 'Figures.FigureClusterId', Operation: 'eq', Value: 'Cluster-1' }))
+        .message,
+    ).toContain('Query.Value');
   });
 
   it('maps IMM fields to whitelisted columns and typed values', () => {
-    expect(parseSimpleQuery({ Field: 'Size', Operation: 'gte', Value: '10' })).toEqual({ op: 'gte', field: { scope: 'file', column: 'size' }, value: 10 });
-    expect(parseSimpleQuery({ Field: 'CustomLabels.album', Operation: 'prefix', Value: 'sum' })).toEqual({ op: 'prefix', field: { scope: 'label', key: 'album' }, value: 'sum' });
-    expect(parseSimpleQuery({ Field: 'Figures.HeadPose.Yaw', Operation: 'lt', Value: '-3.5' })).toEqual({ op: 'lt', field: { scope: 'figure', column: 'yaw' }, value: -3.5 });
+    expect(parseSimpleQuery({ Field: 'Size', Operation: 'gte', Value: '10' })).toEqual({
+      op: 'gte',
+      field: { scope: 'file', column: 'size' },
+      value: 10,
+    });
+    expect(parseSimpleQuery({ Field: 'CustomLabels.album', Operation: 'prefix', Value: 'sum' })).toEqual({
+      op: 'prefix',
+      field: { scope: 'label', key: 'album' },
+      value: 'sum',
+    });
+    expect(parseSimpleQuery({ Field: 'Figures.HeadPose.Yaw', Operation: 'lt', Value: '-3.5' })).toEqual({
+      op: 'lt',
+      field: { scope: 'figure', column: 'yaw' },
+      value: -3.5,
+    });
     const time = parseSimpleQuery({ Field: 'CreateTime', Operation: 'gt', Value: '2024-01-02T03:04:05Z' });
     expect(time).toMatchObject({ value: new Date('2024-01-02T03:04:05Z') });
     expect(parseSimpleQuery({ Field: 'Figures', Operation: 'exist' })).toEqual({ op: 'hasFigures' });
@@ -40,7 +64,14 @@ describe('parseSimpleQuery', () => {
       Operation: 'or',
       SubQueries: [
         { Operation: 'not', SubQueries: [{ Field: 'URI', Operation: 'prefix', Value: 'oss://a/' }] },
-        { Field: 'Figures', Operation: 'nested', SubQueries: [{ Field: 'Figures.Gender', Operation: 'eq', Value: 'female' }, { Field: 'Figures.Age', Operation: 'gt', Value: '40' }] },
+        {
+          Field: 'Figures',
+          Operation: 'nested',
+          SubQueries: [
+            { Field: 'Figures.Gender', Operation: 'eq', Value: 'female' },
+            { Field: 'Figures.Age', Operation: 'gt', Value: '40' },
+          ],
+        },
       ],
     });
     expect(q).toEqual({
@@ -59,10 +90,14 @@ describe('parseSimpleQuery', () => {
   });
 
   it('enforces depth 5 and 100 conditions, naming the place', () => {
-    const nest = (d: number): object => (d <= 1 ? { Field: 'Size', Operation: 'exist' } : { Operation: 'and', SubQueries: [nest(d - 1)] });
+    const nest = (d: number): object =>
+      d <= 1 ? { Field: 'Size', Operation: 'exist' } : { Operation: 'and', SubQueries: [nest(d - 1)] };
     expect(() => parseSimpleQuery(nest(5))).not.toThrow();
     expect(errorOf(() => parseSimpleQuery(nest(6))).message).toContain('at most 5 levels');
-    const many = (n: number) => ({ Operation: 'or', SubQueries: Array.from({ length: n }, () => ({ Field: 'Size', Operation: 'exist' })) });
+    const many = (n: number) => ({
+      Operation: 'or',
+      SubQueries: Array.from({ length: n }, () => ({ Field: 'Size', Operation: 'exist' })),
+    });
     expect(() => parseSimpleQuery(many(MAX_QUERY_CONDITIONS - 1))).not.toThrow();
     expect(errorOf(() => parseSimpleQuery(many(MAX_QUERY_CONDITIONS))).message).toContain('100 conditions');
   });
@@ -76,8 +111,20 @@ describe('parseSimpleQuery', () => {
     [{ Field: 'URI', Operation: 'gt', Value: 'a' }, 'Query.Operation'],
     [{ Field: 'Figures.FigureId', Operation: 'eq', Value: 'x' }, 'Query.Value'],
     [{ Operation: 'and', SubQueries: [] }, 'Query.SubQueries'],
-    [{ Operation: 'not', SubQueries: [{ Field: 'Size', Operation: 'exist' }, { Field: 'Size', Operation: 'exist' }] }, 'Query.SubQueries'],
-    [{ Field: 'Figures', Operation: 'nested', SubQueries: [{ Field: 'URI', Operation: 'exist' }] }, 'Query.SubQueries[0].Field'],
+    [
+      {
+        Operation: 'not',
+        SubQueries: [
+          { Field: 'Size', Operation: 'exist' },
+          { Field: 'Size', Operation: 'exist' },
+        ],
+      },
+      'Query.SubQueries',
+    ],
+    [
+      { Field: 'Figures', Operation: 'nested', SubQueries: [{ Field: 'URI', Operation: 'exist' }] },
+      'Query.SubQueries[0].Field',
+    ],
     [{ Operation: 'and', SubQueries: [{ Field: 'URI', Operation: 'exist', Extra: 1 }] }, 'Query.SubQueries[0].Extra'],
     ['a string', 'Query'],
   ])('rejects %j naming %s', (query, path) => {
@@ -106,5 +153,16 @@ describe('parseSort / parseAggregations', () => {
     ]);
     expect(() => parseAggregations([{ Field: 'URI', Operation: 'average' }])).toThrow('numeric');
     expect(() => parseAggregations([{ Field: 'Size', Operation: 'median' }])).toThrow('Aggregations[0].Operation');
+  });
+});
+
+describe('cursorKeysFit', () => {
+  it('accepts keys as PostgreSQL prints them and rejects tampered ones', () => {
+    const sort = parseSort('Size,CreateTime,URI', undefined);
+    expect(cursorKeysFit(['100', '2026-11-28 23:00:22.669473+00', "any ' text"], sort)).toBe(true);
+    expect(cursorKeysFit(['-1', '-infinity', ''], sort)).toBe(true);
+    expect(cursorKeysFit(['abc', '2026-11-28 23:00:22+00', 'x'], sort)).toBe(false);
+    expect(cursorKeysFit(['1', 'yesterday', 'x'], sort)).toBe(false);
+    expect(cursorKeysFit(['1'], sort)).toBe(false);
   });
 });

@@ -1,4 +1,9 @@
-import { FigureClusterIdIndependent, FigureClusterIdUnavailable, InvalidArgumentError, parseFigureClusterId } from '@app/contracts';
+import {
+  FigureClusterIdIndependent,
+  FigureClusterIdUnavailable,
+  InvalidArgumentError,
+  parseFigureClusterId,
+} from '@app/contracts';
 import type {
   AggregationOperation,
   FigureSearchColumn,
@@ -9,6 +14,29 @@ import type {
   SearchSort,
   SearchValue,
 } from '@app/database';
+
+const MIN_TIME = Date.parse('1900-01-01T00:00:00Z');
+const MAX_TIME = Date.parse('9999-12-31T23:59:59Z');
+
+/** Sort keys of a keyset cursor as PostgreSQL printed them: a tampered key must not reach a typed comparison. */
+export function cursorKeysFit(keys: string[], sort: SearchSort[]): boolean {
+  if (keys.length !== sort.length) return false;
+  return sort.every((s, i) => {
+    const key = keys[i];
+    switch (fileColumnTypes[s.column]) {
+      case 'number':
+        return /^-?\d{1,20}(\.\d{1,20})?$/.test(key);
+      case 'time': {
+        if (key === '-infinity') return true;
+        const match = /^(\d{4})-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/.exec(key);
+        return match !== null && !Number.isNaN(Date.parse(key.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00')));
+      }
+      case 'text':
+      case 'uuid':
+        return key.length <= 2048;
+    }
+  });
+}
 
 /**
  * IMM SimpleQuery -> a validated condition tree over whitelisted columns (pure, no I/O).
@@ -61,8 +89,18 @@ const figureFields: Record<string, { column: FigureSearchColumn; type: ColumnTyp
   'Figures.Boundary.Height': { column: 'boundaryHeight', type: 'number' },
 };
 
+const fileColumnTypes = Object.fromEntries(Object.values(fileFields).map((f) => [f.column, f.type])) as Record<
+  FileSearchColumn,
+  ColumnType
+>;
+
 /** Field names a query may use, for error messages and the API docs. */
-export const searchableFields = [...Object.keys(fileFields), 'CustomLabels.<key>', 'Figures', ...Object.keys(figureFields)];
+export const searchableFields = [
+  ...Object.keys(fileFields),
+  'CustomLabels.<key>',
+  'Figures',
+  ...Object.keys(figureFields),
+];
 export const sortableFields = Object.keys(fileFields);
 
 const operations = ['eq', 'gt', 'gte', 'lt', 'lte', 'prefix', 'exist', 'and', 'or', 'not', 'nested'] as const;
@@ -111,6 +149,7 @@ function parseValue(raw: unknown, type: ColumnType, path: string): SearchValue {
     case 'time': {
       const time = Date.parse(text);
       if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(time)) fail(path, 'must be an RFC 3339 time');
+      if (time < MIN_TIME || time > MAX_TIME) fail(path, 'must be between the years 1900 and 9999');
       return new Date(time);
     }
     case 'uuid':
@@ -128,7 +167,8 @@ interface Budget {
 function parseNode(raw: unknown, path: string, depth: number, budget: Budget, insideNested: boolean): SearchCondition {
   if (depth > MAX_QUERY_DEPTH) fail(path, `queries may nest at most ${MAX_QUERY_DEPTH} levels`);
   budget.conditions += 1;
-  if (budget.conditions > MAX_QUERY_CONDITIONS) fail('Query', `a query may have at most ${MAX_QUERY_CONDITIONS} conditions`);
+  if (budget.conditions > MAX_QUERY_CONDITIONS)
+    fail('Query', `a query may have at most ${MAX_QUERY_CONDITIONS} conditions`);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail(path, 'must be an object');
   const node = raw as Record<string, unknown>;
   for (const key of Object.keys(node)) {
@@ -152,7 +192,9 @@ function parseNode(raw: unknown, path: string, depth: number, budget: Budget, in
     } else if (node['Field'] !== undefined) {
       fail(`${path}.Field`, `is not allowed with ${op}`);
     }
-    const children = subs.map((sub, i) => parseNode(sub, `${path}.SubQueries[${i}]`, depth + 1, budget, insideNested || op === 'nested'));
+    const children = subs.map((sub, i) =>
+      parseNode(sub, `${path}.SubQueries[${i}]`, depth + 1, budget, insideNested || op === 'nested'),
+    );
     if (op === 'nested') {
       children.forEach((child, i) => {
         if (!onlyFigureFields(child)) fail(`${path}.SubQueries[${i}]`, 'a nested query may only use Figures.* fields');
@@ -186,7 +228,10 @@ function parseNode(raw: unknown, path: string, depth: number, budget: Budget, in
   return { op, field, value };
 }
 
-function figureClusterMatch(value: string, path: string): { clusterId: string } | { state: 'unavailable' | 'independent' } {
+function figureClusterMatch(
+  value: string,
+  path: string,
+): { clusterId: string } | { state: 'unavailable' | 'independent' } {
   if (value === FigureClusterIdUnavailable) return { state: 'unavailable' };
   if (value === FigureClusterIdIndependent) return { state: 'independent' };
   const clusterId = parseFigureClusterId(value);
@@ -255,7 +300,10 @@ export function parseAggregations(raw: Array<{ Field: string; Operation: string 
     }
     const operation = a.Operation as AggregationOperation;
     const { field, type } = resolveField(a.Field, `${path}.Field`);
-    if ((operation === 'sum' || operation === 'average' || operation === 'min' || operation === 'max') && type !== 'number') {
+    if (
+      (operation === 'sum' || operation === 'average' || operation === 'min' || operation === 'max') &&
+      type !== 'number'
+    ) {
       fail(`${path}.Operation`, `${operation} applies to numeric fields only`);
     }
     return { field, operation };

@@ -1,6 +1,9 @@
 import { objectChanges } from './storage-event.dto';
 
-const record = (eventName: string, key: string, bucket = 'photos') => ({ eventName, s3: { bucket: { name: bucket }, object: { key } } });
+const record = (eventName: string, key: string, bucket = 'photos') => ({
+  eventName,
+  s3: { bucket: { name: bucket }, object: { key } },
+});
 
 describe('bucket notification records', () => {
   it('decodes keys and classifies S3/MinIO event names', () => {
@@ -20,6 +23,8 @@ describe('bucket notification records', () => {
   });
 
   it('reports keys that are not valid URL encoding', () => {
-    expect(objectChanges({ Records: [record('s3:ObjectCreated:Put', '%E0%A4%A')] }).invalid).toEqual(['Records[0].s3.object.key']);
+    expect(objectChanges({ Records: [record('s3:ObjectCreated:Put', '%E0%A4%A')] }).invalid).toEqual([
+      'Records[0].s3.object.key',
+    ]);
   });
 });

@@ -10,7 +10,11 @@ export const storageEventSchema = z.object({
         eventName: z.string().min(1).max(256),
         s3: z.object({
           bucket: z.object({ name: z.string().min(1).max(255) }),
-          object: z.object({ key: z.string().min(1).max(3072), size: z.number().optional(), eTag: z.string().max(256).optional() }),
+          object: z.object({
+            key: z.string().min(1).max(3072),
+            size: z.number().optional(),
+            eTag: z.string().max(256).optional(),
+          }),
         }),
       }),
     )

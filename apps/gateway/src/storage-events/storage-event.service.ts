@@ -16,7 +16,8 @@ export class StorageEventService {
 
   async handle(request: StorageEventRequest): Promise<Record<string, unknown>> {
     const { changes, invalid } = objectChanges(request);
-    if (invalid.length > 0) throw new InvalidArgumentError(`The parameter ${invalid[0]} is not a valid URL-encoded key.`, 'InvalidKey');
+    if (invalid.length > 0)
+      throw new InvalidArgumentError(`The parameter ${invalid[0]} is not a valid URL-encoded key.`, 'InvalidKey');
     let indexed = 0;
     let removed = 0;
     for (const change of changes) {

@@ -21,14 +21,16 @@ export class TaskService {
   async get(projectName: string, taskType: string, taskId: string): Promise<Record<string, unknown>> {
     const project = await this.lookup.project(projectName);
     const task = await this.tasks.findLive(project.id, taskId);
-    if (!task || task.taskType !== taskType) throw new ResourceNotFoundError(`The task ${taskId.slice(0, 128)} does not exist.`);
+    if (!task || task.taskType !== taskType)
+      throw new ResourceNotFoundError(`The task ${taskId.slice(0, 128)} does not exist.`);
     return toImmTask(task, project.name);
   }
 
   async list(request: ListTasksRequest): Promise<Record<string, unknown>> {
     const order = (request.Order ?? 'desc').toUpperCase() as 'ASC' | 'DESC';
     const cursor = decodeNextToken(request.NextToken, taskCursor);
-    if (cursor && cursor.o !== order) throw new InvalidArgumentError('The parameter NextToken does not belong to this query.', 'InvalidNextToken');
+    if (cursor && cursor.o !== order)
+      throw new InvalidArgumentError('The parameter NextToken does not belong to this query.', 'InvalidNextToken');
     const project = await this.lookup.project(request.ProjectName);
     const limit = request.MaxResults || 100;
     const rows = await this.tasks.list({
@@ -47,7 +49,8 @@ export class TaskService {
     return {
       ProjectName: project.name,
       Tasks: page.map((t) => toImmTask(t, project.name)),
-      NextToken: rows.length > limit && last ? encodeNextToken({ o: order, t: last.startTime.toISOString(), i: last.id }) : '',
+      NextToken:
+        rows.length > limit && last ? encodeNextToken({ o: order, t: last.startTime.toISOString(), i: last.id }) : '',
     };
   }
 }

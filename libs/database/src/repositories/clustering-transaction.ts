@@ -120,10 +120,11 @@ export class ClusteringTransaction {
 
   async insertClusters(rows: Array<{ id: string; summary: Buffer }>): Promise<void> {
     for (const row of rows) {
-      await this.manager.query(
-        `INSERT INTO figure_clusters (id, dataset_id, summary) VALUES ($1, $2, $3)`,
-        [row.id, this.datasetId, row.summary],
-      );
+      await this.manager.query(`INSERT INTO figure_clusters (id, dataset_id, summary) VALUES ($1, $2, $3)`, [
+        row.id,
+        this.datasetId,
+        row.summary,
+      ]);
     }
   }
 

@@ -25,8 +25,13 @@ describe('file search SQL', () => {
   });
 
   it('compiles the cluster lookup to an IN over the figures cluster index', () => {
-    const { sql, params } = buildCountSql({ datasetId, condition: { op: 'figureCluster', match: { clusterId: datasetId } } });
-    expect(sql).toContain("f.id IN (SELECT g.file_id FROM figures g WHERE g.cluster_id = $2::uuid AND g.cluster_state = 'clustered')");
+    const { sql, params } = buildCountSql({
+      datasetId,
+      condition: { op: 'figureCluster', match: { clusterId: datasetId } },
+    });
+    expect(sql).toContain(
+      "f.id IN (SELECT g.file_id FROM figures g WHERE g.cluster_id = $2::uuid AND g.cluster_state = 'clustered')",
+    );
     expect(params).toEqual([datasetId, datasetId]);
   });
 
@@ -40,12 +45,18 @@ describe('file search SQL', () => {
       limit: 2,
       after: { keys: ['2', '100'], id: datasetId },
     });
-    expect(sql).toContain('(COALESCE(f.figure_count, -1) < $2) OR (COALESCE(f.figure_count, -1) = $2 AND COALESCE(f.size, -1) > $3)');
+    expect(sql).toContain(
+      '(COALESCE(f.figure_count, -1) < $2) OR (COALESCE(f.figure_count, -1) = $2 AND COALESCE(f.size, -1) > $3)',
+    );
     expect(sql).toContain('f.id > $4::uuid');
   });
 
   it('groups figure fields over the figures of matching files', () => {
-    const { sql } = buildAggregationSql({ datasetId }, { field: { scope: 'figure', column: 'figureClusterId' }, operation: 'group' }, 50);
+    const { sql } = buildAggregationSql(
+      { datasetId },
+      { field: { scope: 'figure', column: 'figureClusterId' }, operation: 'group' },
+      50,
+    );
     expect(sql).toContain('JOIN figures g ON g.file_id = f.id');
     expect(sql).toContain('GROUP BY 1');
   });

@@ -157,7 +157,14 @@ function leafSql(b: SqlBuilder, condition: Extract<SearchCondition, { field: Sea
   const column = columnSql(field);
   if (condition.op === 'exist') return `${column.sql} IS NOT NULL`;
   if (condition.op === 'prefix') return `starts_with(${column.sql}::text, ${b.param(String(condition.value))})`;
-  const cast = column.type === 'number' ? '::double precision' : column.type === 'time' ? '::timestamptz' : column.type === 'uuid' ? '::uuid' : '::text';
+  const cast =
+    column.type === 'number'
+      ? '::double precision'
+      : column.type === 'time'
+        ? '::timestamptz'
+        : column.type === 'uuid'
+          ? '::uuid'
+          : '::text';
   const value = condition.value instanceof Date ? condition.value.toISOString() : condition.value;
   return `${column.sql} ${comparison[condition.op]} ${b.param(value)}${cast}`;
 }
@@ -245,7 +252,10 @@ export function buildSearchSql(query: FileSearchQuery): { sql: string; params: u
     const alternatives: string[] = [];
     for (let i = 0; i <= sortExprs.length; i++) {
       const equal = sortExprs.slice(0, i).map((e, j) => `${e} = ${keys[j]}`);
-      const last = i < sortExprs.length ? `${sortExprs[i]} ${query.sort[i].order === 'ASC' ? '>' : '<'} ${keys[i]}` : `f.id > ${id}::uuid`;
+      const last =
+        i < sortExprs.length
+          ? `${sortExprs[i]} ${query.sort[i].order === 'ASC' ? '>' : '<'} ${keys[i]}`
+          : `f.id > ${id}::uuid`;
       alternatives.push(`(${[...equal, last].join(' AND ')})`);
     }
     keyset = ` AND (${alternatives.join(' OR ')})`;
@@ -256,7 +266,10 @@ export function buildSearchSql(query: FileSearchQuery): { sql: string; params: u
   return { sql, params: b.params };
 }
 
-export function buildCountSql(query: Pick<FileSearchQuery, 'datasetId' | 'condition'>): { sql: string; params: unknown[] } {
+export function buildCountSql(query: Pick<FileSearchQuery, 'datasetId' | 'condition'>): {
+  sql: string;
+  params: unknown[];
+} {
   const b = new SqlBuilder();
   return { sql: `SELECT COUNT(*)::bigint AS "count" FROM files f WHERE ${whereSql(b, query)}`, params: b.params };
 }
@@ -320,7 +333,9 @@ export class FileSearchRepository {
     const last = page[page.length - 1];
     return {
       ids: page.map((r) => r['id']),
-      ...(rows.length > query.limit && last ? { next: { keys: query.sort.map((_, i) => last[`k${i}`]), id: last['id'] } } : {}),
+      ...(rows.length > query.limit && last
+        ? { next: { keys: query.sort.map((_, i) => last[`k${i}`]), id: last['id'] } }
+        : {}),
     };
   }
 
@@ -330,7 +345,11 @@ export class FileSearchRepository {
     return Number(row?.count ?? 0);
   }
 
-  async aggregate(query: Pick<FileSearchQuery, 'datasetId' | 'condition'>, aggregation: SearchAggregation, maxGroups = 100): Promise<AggregationResult> {
+  async aggregate(
+    query: Pick<FileSearchQuery, 'datasetId' | 'condition'>,
+    aggregation: SearchAggregation,
+    maxGroups = 100,
+  ): Promise<AggregationResult> {
     const { sql, params } = buildAggregationSql(query, aggregation, maxGroups);
     const rows = await this.dataSource.query<Array<{ value: string | number | null; count?: string }>>(sql, params);
     if (aggregation.operation === 'group') {
@@ -362,13 +381,39 @@ export class FileSearchRepository {
     const figures = await this.figures.find({
       where: { id: In(figureIds) },
       select: {
-        id: true, fileId: true, datasetId: true, clusterId: true, clusterState: true, faceIndex: true, left: true, top: true,
-        width: true, height: true, figureConfidence: true, age: true, ageSD: true, gender: true, genderConfidence: true,
-        pitch: true, roll: true, yaw: true, emotion: true, emotionConfidence: true, mouth: true, mouthConfidence: true,
-        eyesOpen: true, sharpness: true, faceQuality: true, isHD: true, createTime: true,
+        id: true,
+        fileId: true,
+        datasetId: true,
+        clusterId: true,
+        clusterState: true,
+        faceIndex: true,
+        left: true,
+        top: true,
+        width: true,
+        height: true,
+        figureConfidence: true,
+        age: true,
+        ageSD: true,
+        gender: true,
+        genderConfidence: true,
+        pitch: true,
+        roll: true,
+        yaw: true,
+        emotion: true,
+        emotionConfidence: true,
+        mouth: true,
+        mouthConfidence: true,
+        eyesOpen: true,
+        sharpness: true,
+        faceQuality: true,
+        isHD: true,
+        createTime: true,
       },
     });
-    const files = await this.files.find({ where: { id: In([...new Set(figures.map((f) => f.fileId))]) }, select: { id: true, uri: true } });
+    const files = await this.files.find({
+      where: { id: In([...new Set(figures.map((f) => f.fileId))]) },
+      select: { id: true, uri: true },
+    });
     const uriOf = new Map(files.map((f) => [f.id, f.uri]));
     for (const figure of figures) out.set(figure.id, { figure, uri: uriOf.get(figure.fileId) ?? '' });
     return out;

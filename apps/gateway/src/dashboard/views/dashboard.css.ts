@@ -30,7 +30,7 @@ th { background:#eef0f4; font-weight:600; } td.num, th.num { text-align:right; f
 .frame { position:relative; line-height:0; } .frame img { width:100%; display:block; }
 .box { position:absolute; border:2px solid rgba(255,255,255,.8); box-shadow:0 0 0 1px rgba(0,0,0,.5); }
 .box.mine { border-color:#34d17a; box-shadow:0 0 0 1px rgba(0,0,0,.6), 0 0 6px rgba(52,209,122,.8); }
-.box label { position:absolute; left:-2px; top:-18px; background:#34d17a; color:#04210f; font:600 11px/16px system-ui; padding:0 4px; white-space:nowrap; }
+.box label { position:absolute; left:0; top:0; background:#34d17a; color:#04210f; font:600 11px/16px system-ui; padding:0 4px; white-space:nowrap; }
 .photo .caption { padding:6px 10px; font-size:12px; word-break:break-all; }
 .faces { font-size:12px; } .faces td { padding:3px 6px; }
 .pager { margin:14px 0; }
