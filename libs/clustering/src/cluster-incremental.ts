@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { averageLinkage } from './average-linkage';
 import { resolveOptions } from './clustering-options';
 import type {
@@ -15,6 +16,11 @@ import { addFacesToSummary, buildSummary, mergeSummaries } from './cluster-summa
 import type { NeighbourIndex, NeighbourSearchResult } from './neighbour-index';
 import { createDefaultNeighbourIndex } from './onnx-neighbour-index';
 import { dot, hashImageId, sortedHas, sortedIntersects, writeNormalizedRow } from './vector-math';
+
+/** IMM-style cluster id. */
+export function defaultClusterId(): string {
+  return `Cluster-${randomUUID()}`;
+}
 
 /** A cluster being worked on during one run: an existing summary or one seeded in this run. */
 interface WorkCluster {
@@ -302,7 +308,10 @@ class Run {
  *
  * Cost: O(new x (clusters + candidates)) dot products (onnxruntime by default) plus O(new log new) linkage.
  */
-export async function clusterIncremental(input: IncrementalInput, newId: () => string): Promise<ClusteringResult> {
+export async function clusterIncremental(
+  input: IncrementalInput,
+  newId: () => string = defaultClusterId,
+): Promise<ClusteringResult> {
   const started = Date.now();
   const run = new Run(input, newId);
   const nNew = input.newFaces.length;
@@ -400,8 +409,8 @@ export async function clusterIncremental(input: IncrementalInput, newId: () => s
  */
 export async function clusterBatch(
   faces: FaceInput[],
-  options: Partial<ClusteringOptions> | undefined,
-  newId: () => string,
+  options?: Partial<ClusteringOptions>,
+  newId: () => string = defaultClusterId,
 ): Promise<BatchResult> {
   const result = await clusterIncremental({ clusters: [], candidates: [], newFaces: faces, options }, newId);
   return { assignments: result.assignments, clusters: result.createdClusters, stats: result.stats };
