@@ -30,7 +30,12 @@ async function main(): Promise<void> {
   const lfw = listImages(lfwDir);
   const backgrounds = imagesIn(join(root, 'misc', 'noface'));
   const random = rng(42);
-  const pool = new PipelinePool(numberArg(args, 'workers', 2), { intraOpThreads: 1, interOpThreads: 1, allowSpinning: false, detectionMinFaceSize: minFace });
+  const pool = new PipelinePool(numberArg(args, 'workers', 2), {
+    intraOpThreads: 1,
+    interOpThreads: 1,
+    allowSpinning: false,
+    detectionMinFaceSize: minFace,
+  });
 
   const hits = new Map<number, { total: number; found: number }>(FACE_SIZES.map((s) => [s, { total: 0, found: 0 }]));
   let unmatched = 0;
@@ -41,17 +46,21 @@ async function main(): Promise<void> {
       // One face per grid cell of 560x560 px (7x5 cells), sizes cycling so each is used about equally.
       const pastes: (Paste & { face: number })[] = [];
       for (let cell = 0; cell < CELLS_X * CELLS_Y; cell++) {
-        const face = FACE_SIZES[(p * CELLS_X * CELLS_Y + cell) % FACE_SIZES.length]!;
+        const face = FACE_SIZES[(p * CELLS_X * CELLS_Y + cell) % FACE_SIZES.length];
         const crop = Math.round(face / FACE_IN_CROP);
         const cx = (cell % CELLS_X) * CELL;
         const cy = Math.floor(cell / CELLS_X) * CELL;
         const left = cx + Math.floor(random() * (CELL - crop));
         const top = cy + Math.floor(random() * (CELL - crop));
-        const image = await lfwFaceCrop(join(lfwDir, lfw[Math.floor(random() * lfw.length)]!));
+        const image = await lfwFaceCrop(join(lfwDir, lfw[Math.floor(random() * lfw.length)]));
         pastes.push({ image, left, top, size: crop, face });
       }
-      const photo = await composePhoto(backgrounds[p % backgrounds.length]!, W, H, pastes);
-      const r = (await pool.run({ kind: 'analyze', buffer: photo, options: { attributes: [], thumbnails: false } })) as AnalyzeSummary;
+      const photo = await composePhoto(backgrounds[p % backgrounds.length], W, H, pastes);
+      const r = (await pool.run({
+        kind: 'analyze',
+        buffer: photo,
+        options: { attributes: [], thumbnails: false },
+      })) as AnalyzeSummary;
       const used = new Set<number>();
       for (const paste of pastes) {
         const stats = hits.get(paste.face)!;
@@ -61,7 +70,14 @@ async function main(): Promise<void> {
           const cx = f.boundary.left + f.boundary.width / 2;
           const cy = f.boundary.top + f.boundary.height / 2;
           const size = Math.sqrt(f.boundary.width * f.boundary.height);
-          return cx >= paste.left && cx <= paste.left + paste.size && cy >= paste.top && cy <= paste.top + paste.size && size > paste.face * 0.5 && size < paste.face * 2;
+          return (
+            cx >= paste.left &&
+            cx <= paste.left + paste.size &&
+            cy >= paste.top &&
+            cy <= paste.top + paste.size &&
+            size > paste.face * 0.5 &&
+            size < paste.face * 2
+          );
         });
         if (match >= 0) {
           used.add(match);
@@ -69,7 +85,9 @@ async function main(): Promise<void> {
         }
       }
       unmatched += r.faces.length - used.size;
-      process.stderr.write(`  photo ${p + 1}/${photos}: ${pastes.length} faces pasted, ${used.size} found, ${r.faces.length - used.size} unmatched, ${r.timings.total.toFixed(0)} ms\n`);
+      process.stderr.write(
+        `  photo ${p + 1}/${photos}: ${pastes.length} faces pasted, ${used.size} found, ${r.faces.length - used.size} unmatched, ${r.timings.total.toFixed(0)} ms\n`,
+      );
     });
     await Promise.all(jobs);
 
@@ -77,22 +95,41 @@ async function main(): Promise<void> {
     const recall: Record<string, number> = {};
     for (const [size, s] of hits) {
       recall[size] = s.total ? +(s.found / s.total).toFixed(3) : NaN;
-      console.log(`  ${String(size).padStart(4)} px: ${s.found}/${s.total} = ${(100 * recall[size]!).toFixed(1)}%`);
+      console.log(`  ${String(size).padStart(4)} px: ${s.found}/${s.total} = ${(100 * recall[size]).toFixed(1)}%`);
     }
-    console.log(`  unmatched detections: ${unmatched} in ${photos} photos (${(unmatched / photos).toFixed(2)} per photo)`);
+    console.log(
+      `  unmatched detections: ${unmatched} in ${photos} photos (${(unmatched / photos).toFixed(2)} per photo)`,
+    );
 
     // False positives on real no-face photos: raw detector boxes above threshold vs accepted faces.
     let raw = 0;
     let accepted = 0;
     const firing: string[] = [];
     for (const path of backgrounds) {
-      const r = (await pool.run({ kind: 'analyze', buffer: readFileSync(path), options: { attributes: [], thumbnails: false } })) as AnalyzeSummary;
+      const r = (await pool.run({
+        kind: 'analyze',
+        buffer: readFileSync(path),
+        options: { attributes: [], thumbnails: false },
+      })) as AnalyzeSummary;
       raw += r.faces.length + r.rejected;
       accepted += r.faces.length;
       if (r.faces.length) firing.push(path.split('/').pop()!);
     }
-    console.log(`misc/noface: ${backgrounds.length} photos, ${raw} candidate boxes (score >= 0.6), ${accepted} reported as faces${firing.length ? ` (${firing.join(', ')})` : ''}`);
-    console.log(JSON.stringify({ minFace, photos, recall, unmatchedPerPhoto: +(unmatched / photos).toFixed(3), nofacePhotos: backgrounds.length, nofaceCandidates: raw, nofaceFalsePositives: accepted, nofaceFalsePositivesPerImage: +(accepted / backgrounds.length).toFixed(3) }));
+    console.log(
+      `misc/noface: ${backgrounds.length} photos, ${raw} candidate boxes (score >= 0.6), ${accepted} reported as faces${firing.length ? ` (${firing.join(', ')})` : ''}`,
+    );
+    console.log(
+      JSON.stringify({
+        minFace,
+        photos,
+        recall,
+        unmatchedPerPhoto: +(unmatched / photos).toFixed(3),
+        nofacePhotos: backgrounds.length,
+        nofaceCandidates: raw,
+        nofaceFalsePositives: accepted,
+        nofaceFalsePositivesPerImage: +(accepted / backgrounds.length).toFixed(3),
+      }),
+    );
   } finally {
     await pool.close();
   }

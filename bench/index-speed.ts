@@ -39,16 +39,22 @@ async function run(set: string, buffers: Buffer[], workers: number, mode: (typeo
   const options: AnalyzeOptions = { attributes: mode.attributes, thumbnails: mode.thumbnails };
   try {
     // Warm-up: load sessions in every worker, JIT the JS.
-    await Promise.all(Array.from({ length: Math.max(1, workers) * 2 }, (_, i) => pool.run({ kind: 'analyze', buffer: buffers[i % buffers.length], options })));
+    await Promise.all(
+      Array.from({ length: Math.max(1, workers) * 2 }, (_, i) =>
+        pool.run({ kind: 'analyze', buffer: buffers[i % buffers.length], options }),
+      ),
+    );
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    const results = (await Promise.all(buffers.map((buffer) => pool.run({ kind: 'analyze', buffer, options })))) as AnalyzeSummary[];
+    const results = (await Promise.all(
+      buffers.map((buffer) => pool.run({ kind: 'analyze', buffer, options })),
+    )) as AnalyzeSummary[];
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const faces = results.reduce((s, r) => s + r.faces.length, 0);
     const msPerImage: Partial<Record<keyof StageTimings, number>> = {};
-    for (const key of Object.keys(results[0]!.timings) as (keyof StageTimings)[]) {
+    for (const key of Object.keys(results[0].timings) as (keyof StageTimings)[]) {
       const v = results.reduce((s, r) => s + r.timings[key], 0) / results.length;
       if (v > 0) msPerImage[key] = +v.toFixed(2);
     }
@@ -73,18 +79,22 @@ async function run(set: string, buffers: Buffer[], workers: number, mode: (typeo
 async function main(): Promise<void> {
   const args = parseArgs();
   const lfwDir = args.get('dataset') ?? join(datasetsRoot(), 'lfw-dev');
-  const lfwFiles = listImages(lfwDir).filter((_, i) => i % 7 === 0).slice(0, numberArg(args, 'lfw-images', 200));
+  const lfwFiles = listImages(lfwDir)
+    .filter((_, i) => i % 7 === 0)
+    .slice(0, numberArg(args, 'lfw-images', 200));
   const lfw = lfwFiles.map((f) => readFileSync(join(lfwDir, f)));
   const sources = imagesIn(join(datasetsRoot(), 'misc', 'multiface')).slice(0, numberArg(args, 'large-images', 6));
   const large = await Promise.all(sources.map((p) => upscaledPhoto(p)));
   const workerCounts = (args.get('workers') ?? '1,2').split(',').map(Number);
-  console.log(`LFW-size: ${lfw.length} images; 12 MP: ${large.length} images (avg ${(large.reduce((s, b) => s + b.length, 0) / large.length / 1e6).toFixed(1)} MB JPEG)`);
+  console.log(
+    `LFW-size: ${lfw.length} images; 12 MP: ${large.length} images (avg ${(large.reduce((s, b) => s + b.length, 0) / large.length / 1e6).toFixed(1)} MB JPEG)`,
+  );
   console.log(`workers "0" = in-process (one pipeline on the main thread); intra-op threads 1, spinning off`);
 
   const all: RunResult[] = [];
   for (const [set, buffers, modes] of [
     ['lfw-250x250', lfw, MODES],
-    ['12MP-4000x3000', large, [MODES[0]!, MODES[2]!]],
+    ['12MP-4000x3000', large, [MODES[0], MODES[2]]],
   ] as const) {
     for (const mode of modes) {
       for (const workers of workerCounts) {

@@ -12,7 +12,7 @@ import { accuracyAt, lfwTenFold, type ScoredPair } from './lib/verification-metr
 
 function dot(a: Float32Array, b: Float32Array): number {
   let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
   return s;
 }
 
@@ -30,7 +30,12 @@ async function main(): Promise<void> {
     files,
     workers: numberArg(args, 'workers', 2),
     cacheDir: args.has('no-cache') ? false : undefined,
-    inference: { intraOpThreads: 1, interOpThreads: 1, allowSpinning: false, embeddingChannelOrder: rgb ? 'rgb' : 'bgr' },
+    inference: {
+      intraOpThreads: 1,
+      interOpThreads: 1,
+      allowSpinning: false,
+      embeddingChannelOrder: rgb ? 'rgb' : 'bgr',
+    },
     onProgress: (done, total) => {
       if (done % 500 === 0 || done === total) process.stderr.write(`  embedded ${done}/${total}\n`);
     },
@@ -38,7 +43,9 @@ async function main(): Promise<void> {
   const missing = files.filter((f) => !faces.has(f));
   if (missing.length) throw new Error(`${missing.length} images failed, e.g. ${missing[0]}`);
   const undetected = files.filter((f) => !faces.get(f)!.detected).length;
-  console.log(`embedded in ${((Date.now() - started) / 1000).toFixed(1)} s; undetected (fallback box used): ${undetected}`);
+  console.log(
+    `embedded in ${((Date.now() - started) / 1000).toFixed(1)} s; undetected (fallback box used): ${undetected}`,
+  );
 
   const face = (f: string): DatasetFace => faces.get(f)!;
   const scored: (ScoredPair & { quality: number; hd: boolean })[] = pairs.map((p) => ({
@@ -50,7 +57,9 @@ async function main(): Promise<void> {
   }));
   const report = lfwTenFold(scored);
   const threshold = report.thresholds.reduce((a, b) => a + b, 0) / report.thresholds.length;
-  console.log(`accuracy ${(report.accuracy * 100).toFixed(2)}% ± ${(report.std * 100).toFixed(2)}  AUC ${report.auc.toFixed(4)}  TAR@FAR=0.1% ${(report.tarAtFar1e3 * 100).toFixed(1)}%  mean threshold ${threshold.toFixed(3)}`);
+  console.log(
+    `accuracy ${(report.accuracy * 100).toFixed(2)}% ± ${(report.std * 100).toFixed(2)}  AUC ${report.auc.toFixed(4)}  TAR@FAR=0.1% ${(report.tarAtFar1e3 * 100).toFixed(1)}%  mean threshold ${threshold.toFixed(3)}`,
+  );
 
   // Does faceQuality predict recognisability? Accuracy at the global threshold per band of min(quality).
   const bands: [string, (q: number) => boolean][] = [
@@ -62,16 +71,22 @@ async function main(): Promise<void> {
   for (const [name, test] of bands) {
     const sub = scored.filter((p) => test(p.quality));
     qualityBands[name] = { pairs: sub.length, accuracy: accuracyAt(sub, threshold) };
-    console.log(`  pairs with min faceQuality ${name.padEnd(15)}: ${String(sub.length).padStart(5)} pairs, accuracy ${(accuracyAt(sub, threshold) * 100).toFixed(2)}%`);
+    console.log(
+      `  pairs with min faceQuality ${name.padEnd(15)}: ${String(sub.length).padStart(5)} pairs, accuracy ${(accuracyAt(sub, threshold) * 100).toFixed(2)}%`,
+    );
   }
   const hd = scored.filter((p) => p.hd);
   const nonHd = scored.filter((p) => !p.hd);
-  console.log(`  both isHD: ${hd.length} pairs, accuracy ${(accuracyAt(hd, threshold) * 100).toFixed(2)}%; others: ${nonHd.length} pairs, ${(accuracyAt(nonHd, threshold) * 100).toFixed(2)}%`);
-  const errors = scored.filter((p) => (p.score >= threshold) !== p.same);
+  console.log(
+    `  both isHD: ${hd.length} pairs, accuracy ${(accuracyAt(hd, threshold) * 100).toFixed(2)}%; others: ${nonHd.length} pairs, ${(accuracyAt(nonHd, threshold) * 100).toFixed(2)}%`,
+  );
+  const errors = scored.filter((p) => p.score >= threshold !== p.same);
   const sortedQ = [...scored].sort((a, b) => a.quality - b.quality);
   const worstDecile = sortedQ.slice(0, Math.ceil(scored.length / 10));
   const rest = sortedQ.slice(worstDecile.length);
-  console.log(`  lowest-quality 10% of pairs: accuracy ${(accuracyAt(worstDecile, threshold) * 100).toFixed(2)}%; other 90%: ${(accuracyAt(rest, threshold) * 100).toFixed(2)}%; errors ${errors.length}`);
+  console.log(
+    `  lowest-quality 10% of pairs: accuracy ${(accuracyAt(worstDecile, threshold) * 100).toFixed(2)}%; other 90%: ${(accuracyAt(rest, threshold) * 100).toFixed(2)}%; errors ${errors.length}`,
+  );
 
   console.log(
     JSON.stringify({

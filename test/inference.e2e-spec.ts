@@ -8,7 +8,13 @@ import { Test } from '@nestjs/testing';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { FacePipeline, ImageRejectedError, InferenceModule, type DetectedFace, type ImageAnalysis } from '@app/inference';
+import {
+  FacePipeline,
+  ImageRejectedError,
+  InferenceModule,
+  type DetectedFace,
+  type ImageAnalysis,
+} from '@app/inference';
 
 const REPO = resolve(__dirname, '..');
 const DATASETS = process.env['FACECLUSTER_DATASETS'] ?? resolve(REPO, '..', 'shared', 'datasets');
@@ -23,7 +29,7 @@ if (!HAVE_DATASETS) {
 // Model tests on a shared 2-core machine: allow for contention (the suite takes ~15 s when idle).
 jest.setTimeout(120_000);
 
-const cosine = (a: DetectedFace, b: DetectedFace): number => a.embedding.reduce((s, v, i) => s + v * b.embedding[i]!, 0);
+const cosine = (a: DetectedFace, b: DetectedFace): number => a.embedding.reduce((s, v, i) => s + v * b.embedding[i], 0);
 
 function expectWellFormed(result: ImageAnalysis): void {
   for (const f of result.faces) {
@@ -96,7 +102,7 @@ describe('FacePipeline (real models)', () => {
       // The women of sample6 smile at the camera: mostly "happy", mostly HD.
       expect(four.faces.filter((f) => f.emotion === 'happy').length).toBeGreaterThanOrEqual(2);
       expect(four.faces.filter((f) => f.isHD).length).toBeGreaterThanOrEqual(3);
-      const thumb = await sharp(four.faces[0]!.thumbnail!).metadata();
+      const thumb = await sharp(four.faces[0].thumbnail).metadata();
       expect([thumb.width, thumb.height, thumb.format]).toEqual([160, 160, 'jpeg']);
       expect(four.timings.decode).toBeGreaterThan(0);
       expect(four.timings.embed).toBeGreaterThan(0);
@@ -106,11 +112,16 @@ describe('FacePipeline (real models)', () => {
       const upright = readFileSync(join(DEMO, 'sample3.jpg'));
       // Store the pixels rotated 90° counter-clockwise and tag them "rotate 90° clockwise to display" (6).
       const stored = await sharp(upright).rotate(-90).withMetadata({ orientation: 6 }).jpeg().toBuffer();
-      const [a, b] = [await analyze(join(DEMO, 'sample3.jpg')), await pipeline.analyze(stored, { attributes: [], thumbnails: false })];
+      const [a, b] = [
+        await analyze(join(DEMO, 'sample3.jpg')),
+        await pipeline.analyze(stored, { attributes: [], thumbnails: false }),
+      ];
       expect([b.width, b.height]).toEqual([a.width, a.height]);
       expect(b.faces).toHaveLength(a.faces.length);
       for (const f of a.faces) {
-        const match = b.faces.find((g) => Math.abs(g.boundary.left - f.boundary.left) < 15 && Math.abs(g.boundary.top - f.boundary.top) < 15);
+        const match = b.faces.find(
+          (g) => Math.abs(g.boundary.left - f.boundary.left) < 15 && Math.abs(g.boundary.top - f.boundary.top) < 15,
+        );
         expect(match).toBeDefined();
         expect(cosine(f, match!)).toBeGreaterThan(0.9);
       }
@@ -160,14 +171,16 @@ describe('FacePipeline (real models)', () => {
     it('scores the same person above different people', async () => {
       const dir = join(MISC, 'singleface', 'fr_test_images');
       const [obama, obama2, obama3, biden] = await Promise.all(
-        ['obama.jpg', 'obama2.jpg', 'obama3.jpg', 'biden.jpg'].map(async (f) => (await analyze(join(dir, f), false)).faces[0]!),
+        ['obama.jpg', 'obama2.jpg', 'obama3.jpg', 'biden.jpg'].map(
+          async (f) => (await analyze(join(dir, f), false)).faces[0],
+        ),
       );
-      const same = Math.min(cosine(obama!, obama2!), cosine(obama!, obama3!), cosine(obama2!, obama3!));
-      const different = Math.max(cosine(obama!, biden!), cosine(obama2!, biden!), cosine(obama3!, biden!));
+      const same = Math.min(cosine(obama, obama2), cosine(obama, obama3), cosine(obama2, obama3));
+      const different = Math.max(cosine(obama, biden), cosine(obama2, biden), cosine(obama3, biden));
       expect(same).toBeGreaterThan(0.45);
       expect(different).toBeLessThan(0.3);
-      expect(obama!.gender).toBe('male');
-      expect(biden!.gender).toBe('male');
+      expect(obama.gender).toBe('male');
+      expect(biden.gender).toBe('male');
     });
   });
 

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 export function parseArgs(argv = process.argv.slice(2)): Map<string, string> {
   const out = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
+    const a = argv[i];
     if (!a.startsWith('--')) continue;
     const next = argv[i + 1];
     if (next !== undefined && !next.startsWith('--')) {

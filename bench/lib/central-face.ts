@@ -31,10 +31,10 @@ export async function embedCentralFace(pipeline: FacePipeline, buffer: Buffer): 
     Math.hypot(b.left + b.width / 2 - cx, b.top + b.height / 2 - cy);
   let best = -1;
   r.faces.forEach((f, i) => {
-    if (best < 0 || dist(f.boundary) < dist(r.faces[best]!.boundary)) best = i;
+    if (best < 0 || dist(f.boundary) < dist(r.faces[best].boundary)) best = i;
   });
   if (best >= 0) {
-    const f = r.faces[best]!;
+    const f = r.faces[best];
     return {
       embedding: f.embedding,
       detected: true,
@@ -45,7 +45,7 @@ export async function embedCentralFace(pipeline: FacePipeline, buffer: Buffer): 
       sharpness: f.sharpness,
       isHD: f.isHD,
       headPose: f.headPose,
-      embeddingNorm: r.evidence[best]!.embeddingNorm,
+      embeddingNorm: r.evidence[best].embeddingNorm,
     };
   }
   const rejected = [...r.rejected].sort((a, b) => dist(a.boundary) - dist(b.boundary))[0];

@@ -41,7 +41,9 @@ function pipelineVersion(): string {
   const h = createHash('sha1');
   const dirs = [join(REPO_ROOT, 'libs', 'inference', 'src'), __dirname];
   for (const d of dirs) {
-    for (const f of readdirSync(d).filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts')).sort()) {
+    for (const f of readdirSync(d)
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'))
+      .sort()) {
       h.update(f).update(readFileSync(join(d, f)));
     }
   }
@@ -60,13 +62,15 @@ interface CachedFace extends Omit<DatasetFace, 'embedding'> {
 export async function embedDataset(dir: string, options: EmbedDatasetOptions = {}): Promise<Map<string, DatasetFace>> {
   const root = resolve(dir);
   const files = options.files ?? listImages(root);
-  const cacheDir = options.cacheDir === false ? undefined : (options.cacheDir ?? join(REPO_ROOT, '.cache', 'embeddings'));
+  const cacheDir =
+    options.cacheDir === false ? undefined : (options.cacheDir ?? join(REPO_ROOT, '.cache', 'embeddings'));
   const inference = options.inference ?? DEFAULT_INFERENCE;
   // Key: dataset folder + pipeline source + options that change the output (threads and spinning do not).
   const { intraOpThreads: _i, interOpThreads: _o, allowSpinning: _s, ...outputOptions } = inference;
   const key = createHash('sha1').update(root).update(JSON.stringify(outputOptions)).digest('hex').slice(0, 10);
   const cacheFile = cacheDir ? join(cacheDir, `${key}-${pipelineVersion()}.json`) : undefined;
-  const cached: Record<string, CachedFace> = cacheFile && existsSync(cacheFile) ? JSON.parse(readFileSync(cacheFile, 'utf8')) : {};
+  const cached: Record<string, CachedFace> =
+    cacheFile && existsSync(cacheFile) ? JSON.parse(readFileSync(cacheFile, 'utf8')) : {};
   const result = new Map<string, DatasetFace>();
   const todo: string[] = [];
   for (const f of files) {
@@ -91,7 +95,10 @@ export async function embedDataset(dir: string, options: EmbedDatasetOptions = {
           }
           const embedding = new Float32Array(face.embedding);
           result.set(f, { ...face, embedding });
-          cached[f] = { ...face, embedding: Buffer.from(embedding.buffer, embedding.byteOffset, embedding.byteLength).toString('base64') };
+          cached[f] = {
+            ...face,
+            embedding: Buffer.from(embedding.buffer, embedding.byteOffset, embedding.byteLength).toString('base64'),
+          };
           options.onProgress?.(++done, files.length);
         }),
       );

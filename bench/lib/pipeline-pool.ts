@@ -11,7 +11,10 @@ export class PipelinePool {
   private readonly workers: Worker[] = [];
   private readonly idle: Worker[] = [];
   private readonly queue: { task: WorkerTask; resolve: (r: WorkerResult) => void; reject: (e: Error) => void }[] = [];
-  private readonly pending = new Map<number, { resolve: (r: WorkerResult) => void; reject: (e: Error) => void; worker: Worker }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (r: WorkerResult) => void; reject: (e: Error) => void; worker: Worker }
+  >();
   private nextId = 0;
   private local?: FacePipeline;
   private localTail: Promise<unknown> = Promise.resolve();

@@ -4,8 +4,7 @@ import { embedCentralFace, type DatasetFace } from './central-face';
 
 /** Work a benchmark can hand to a pipeline, in-process or in a worker thread. */
 export type WorkerTask =
-  | { kind: 'central'; path: string }
-  | { kind: 'analyze'; path?: string; buffer?: Uint8Array; options?: AnalyzeOptions };
+  { kind: 'central'; path: string } | { kind: 'analyze'; path?: string; buffer?: Uint8Array; options?: AnalyzeOptions };
 
 export interface AnalyzeSummary {
   width: number;
@@ -18,7 +17,10 @@ export interface AnalyzeSummary {
 export type WorkerResult = DatasetFace | AnalyzeSummary;
 
 export async function runTask(pipeline: FacePipeline, task: WorkerTask): Promise<WorkerResult> {
-  const buffer = task.kind === 'analyze' && task.buffer ? Buffer.from(task.buffer.buffer, task.buffer.byteOffset, task.buffer.byteLength) : readFileSync(task.path!);
+  const buffer =
+    task.kind === 'analyze' && task.buffer
+      ? Buffer.from(task.buffer.buffer, task.buffer.byteOffset, task.buffer.byteLength)
+      : readFileSync(task.path!);
   if (task.kind === 'central') return embedCentralFace(pipeline, buffer);
   const r = await pipeline.analyzeWithDiagnostics(buffer, task.options);
   return {

@@ -7,6 +7,7 @@ const pipeline = createFacePipeline(workerData as InferenceOptions);
 parentPort!.on('message', (msg: { id: number; task: WorkerTask }) => {
   runTask(pipeline, msg.task).then(
     (result) => parentPort!.postMessage({ id: msg.id, result }),
-    (error: unknown) => parentPort!.postMessage({ id: msg.id, error: error instanceof Error ? error.message : String(error) }),
+    (error: unknown) =>
+      parentPort!.postMessage({ id: msg.id, error: error instanceof Error ? error.message : String(error) }),
   );
 });

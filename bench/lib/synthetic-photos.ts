@@ -30,7 +30,13 @@ export function imagesIn(dir: string): string[] {
 }
 
 /** `background` resized to cover width x height, with `pastes` composited, encoded as JPEG. */
-export async function composePhoto(background: string | Buffer, width: number, height: number, pastes: Paste[], quality = 90): Promise<Buffer> {
+export async function composePhoto(
+  background: string | Buffer,
+  width: number,
+  height: number,
+  pastes: Paste[],
+  quality = 90,
+): Promise<Buffer> {
   const base = await sharp(typeof background === 'string' ? readFileSync(background) : background)
     .rotate()
     .resize({ width, height, fit: 'cover' })
@@ -39,9 +45,16 @@ export async function composePhoto(background: string | Buffer, width: number, h
     .raw()
     .toBuffer();
   const layers = await Promise.all(
-    pastes.map(async (p) => ({ input: await sharp(p.image).rotate().resize(p.size, p.size, { fit: 'fill' }).toBuffer(), left: p.left, top: p.top })),
+    pastes.map(async (p) => ({
+      input: await sharp(p.image).rotate().resize(p.size, p.size, { fit: 'fill' }).toBuffer(),
+      left: p.left,
+      top: p.top,
+    })),
   );
-  return sharp(base, { raw: { width, height, channels: 3 } }).composite(layers).jpeg({ quality }).toBuffer();
+  return sharp(base, { raw: { width, height, channels: 3 } })
+    .composite(layers)
+    .jpeg({ quality })
+    .toBuffer();
 }
 
 /** A 12 MP (4000x3000) photo: a multi-face photo upscaled to fill the frame, so faces are 200-600 px. */

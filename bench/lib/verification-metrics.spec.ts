@@ -1,7 +1,11 @@
 import { accuracyAt, bestThreshold, lfwTenFold, rocAuc, tarAtFar, type ScoredPair } from './verification-metrics';
 
 describe('verification metrics', () => {
-  const separable: ScoredPair[] = Array.from({ length: 40 }, (_, i) => ({ fold: i % 10, same: i % 2 === 0, score: i % 2 === 0 ? 0.6 + i / 1000 : 0.1 + i / 1000 }));
+  const separable: ScoredPair[] = Array.from({ length: 40 }, (_, i) => ({
+    fold: i % 10,
+    same: i % 2 === 0,
+    score: i % 2 === 0 ? 0.6 + i / 1000 : 0.1 + i / 1000,
+  }));
 
   it('is perfect on separable scores', () => {
     const r = lfwTenFold(separable);

@@ -10,6 +10,10 @@
  *   await stack.waitForQueuesDrained();                                   // indexing + debounced clustering done
  *   await stack.stop();
  *
+ * Suites that start the indexer (real ONNX models) must run in the shared-realm Jest environment: make the
+ * file's FIRST line `/** @jest-environment ./test/support/shared-realm.environment.js *\/` (see that file).
+ * Set `jest.setTimeout(120_000)` too: the project-level testTimeout in jest.config.js is not applied.
+ *
  * Stable API for other suites (dashboard browser tests reuse it): add options and fields, do not rename them.
  */
 import { clustererEnvSchema, gatewayEnvSchema, indexerEnvSchema, loadConfig, redisConnection } from '@app/config';

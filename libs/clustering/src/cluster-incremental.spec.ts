@@ -45,6 +45,14 @@ describe('clusterIncremental', () => {
     expect(r.createdClusters[0].count).toBe(3);
   });
 
+  it('names clusters Cluster-<uuid> by default', async () => {
+    const [person] = people([3], 12);
+    const r = await clusterIncremental({ clusters: [], candidates: [], newFaces: person });
+    expect(r.createdClusters[0].clusterId).toMatch(
+      /^Cluster-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
+  });
+
   it('does not seed a cluster from non-HD faces', async () => {
     const [person] = people([6], 2);
     const faces = person.map((f, i) => ({ ...f, isHD: i < 2 }));

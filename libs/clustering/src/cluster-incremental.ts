@@ -79,7 +79,21 @@ class Run {
         added: [],
         mergedInto: null,
       });
+      this.existingIdxs.push(this.clusters.length - 1);
     }
+  }
+
+  /** Indices of the clusters that existed before this run (they come first in `clusters`). */
+  readonly existingIdxs: number[] = [];
+  private existingIndexCache: NeighbourIndex | undefined;
+
+  /**
+   * One kNN index over the existing clusters' directions at the start of the run, shared by every step: it only
+   * shortlists candidates, the scores always use the current sums.
+   */
+  existingIndex(): NeighbourIndex {
+    this.existingIndexCache ??= this.index(this.directions(this.existingIdxs));
+    return this.existingIndexCache;
   }
 
   index(base: Float32Array): NeighbourIndex {
@@ -127,7 +141,8 @@ class Run {
   async joinClusters(faceIdxs: number[], clusterIdxs: number[], reason: FaceAssignmentReason): Promise<void> {
     if (faceIdxs.length === 0 || clusterIdxs.length === 0) return;
     const k = Math.min(this.o.clusterCandidates, clusterIdxs.length);
-    const found = await this.index(this.directions(clusterIdxs)).search(this.rows(faceIdxs), k);
+    const index = clusterIdxs === this.existingIdxs ? this.existingIndex() : this.index(this.directions(clusterIdxs));
+    const found = await index.search(this.rows(faceIdxs), k);
     const frozen = clusterIdxs.map((c) => ({ sum: this.clusters[c].sum, count: this.clusters[c].count }));
     const proposals: Proposal[] = [];
     faceIdxs.forEach((face, q) => {
@@ -197,13 +212,13 @@ class Run {
     if (groups.length === 0) return [];
 
     // A seeded group that matches an existing cluster as a whole joins it instead of becoming a duplicate.
-    const existing = this.clusters.map((_, i) => i).filter((i) => this.clusters[i].existing !== null);
+    const existing = this.existingIdxs;
     let matches: NeighbourSearchResult | null = null;
     const kEx = Math.min(this.o.clusterCandidates, existing.length);
     if (kEx > 0) {
       const dirs = new Float32Array(groups.length * this.dim);
       groups.forEach((g, i) => writeNormalizedRow(dirs, i, g.sum, this.dim));
-      matches = await this.index(this.directions(existing)).search(dirs, kEx);
+      matches = await this.existingIndex().search(dirs, kEx);
     }
     const created: number[] = [];
     groups.forEach((g, gi) => {
@@ -245,12 +260,12 @@ class Run {
 
   /** Existing clusters that grew in this run may now be the same person: merge on overwhelming evidence. */
   async mergeExisting(): Promise<ClusterMerge[]> {
-    const existing = this.clusters.map((_, i) => i).filter((i) => this.clusters[i].existing !== null);
+    const existing = this.existingIdxs;
     const grown = existing.filter((i) => this.clusters[i].added.length > 0);
     const k = Math.min(this.o.clusterCandidates + 1, existing.length);
     if (grown.length === 0 || k < 2) return [];
     const dirs = this.directions(grown);
-    const found = await this.index(this.directions(existing)).search(dirs, k);
+    const found = await this.existingIndex().search(dirs, k);
     const pairs: Array<{ a: number; b: number; score: number }> = [];
     grown.forEach((a, q) => {
       for (let j = 0; j < k; j++) {
@@ -316,7 +331,7 @@ export async function clusterIncremental(
   const run = new Run(input, newId);
   const nNew = input.newFaces.length;
   const allNew = Array.from({ length: nNew }, (_, i) => i);
-  const existingIdxs = run.clusters.map((_, i) => i);
+  const existingIdxs = run.existingIdxs;
 
   const timings: Record<string, number> = {};
   let lap = Date.now();

@@ -1,19 +1,25 @@
-import { decodeTileDetections, DETECTOR_HEIGHT, DETECTOR_RELIABLE_FACE_PX, DETECTOR_WIDTH, planDetection } from './detection-plan';
+import {
+  decodeTileDetections,
+  DETECTOR_HEIGHT,
+  DETECTOR_RELIABLE_FACE_PX,
+  DETECTOR_WIDTH,
+  planDetection,
+} from './detection-plan';
 
 describe('planDetection', () => {
   it('uses a single pass for a small image', () => {
     const levels = planDetection(250, 250, 40);
     expect(levels).toHaveLength(1);
-    expect(levels[0]!.tiles).toEqual([{ left: 0, top: 0 }]);
-    expect(levels[0]!.width).toBeLessThanOrEqual(DETECTOR_WIDTH);
-    expect(levels[0]!.height).toBeLessThanOrEqual(DETECTOR_HEIGHT);
+    expect(levels[0].tiles).toEqual([{ left: 0, top: 0 }]);
+    expect(levels[0].width).toBeLessThanOrEqual(DETECTOR_WIDTH);
+    expect(levels[0].height).toBeLessThanOrEqual(DETECTOR_HEIGHT);
   });
 
   it('adds tiled levels until the minimum face reaches the reliable size, covering the whole level', () => {
     const levels = planDetection(4000, 3000, 40);
-    const finest = levels[levels.length - 1]!;
+    const finest = levels[levels.length - 1];
     expect(40 * finest.scale).toBeCloseTo(DETECTOR_RELIABLE_FACE_PX, 5);
-    for (let i = 1; i < levels.length; i++) expect(levels[i]!.scale).toBeGreaterThan(levels[i - 1]!.scale);
+    for (let i = 1; i < levels.length; i++) expect(levels[i].scale).toBeGreaterThan(levels[i - 1].scale);
     for (const level of levels) {
       const right = Math.max(...level.tiles.map((t) => t.left + DETECTOR_WIDTH));
       const bottom = Math.max(...level.tiles.map((t) => t.top + DETECTOR_HEIGHT));

@@ -82,12 +82,12 @@ export function decodeTileDetections(
   const innerRight = tile.left + DETECTOR_WIDTH < level.width;
   const innerBottom = tile.top + DETECTOR_HEIGHT < level.height;
   for (let i = 0; i < n; i++) {
-    const score = scores[i * 2 + 1]!;
+    const score = scores[i * 2 + 1];
     if (score < threshold) continue;
-    const x1 = boxes[i * 4]! * DETECTOR_WIDTH;
-    const y1 = boxes[i * 4 + 1]! * DETECTOR_HEIGHT;
-    const x2 = boxes[i * 4 + 2]! * DETECTOR_WIDTH;
-    const y2 = boxes[i * 4 + 3]! * DETECTOR_HEIGHT;
+    const x1 = boxes[i * 4] * DETECTOR_WIDTH;
+    const y1 = boxes[i * 4 + 1] * DETECTOR_HEIGHT;
+    const x2 = boxes[i * 4 + 2] * DETECTOR_WIDTH;
+    const y2 = boxes[i * 4 + 3] * DETECTOR_HEIGHT;
     if (x2 - x1 < 2 || y2 - y1 < 2) continue;
     if (
       (innerLeft && x1 <= edge) ||

@@ -4,7 +4,7 @@ describe('softmax', () => {
   it('sums to 1 and is stable for large logits', () => {
     const p = softmax([1000, 1001, 999]);
     expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
-    expect(p[1]).toBeGreaterThan(p[0]!);
+    expect(p[1]).toBeGreaterThan(p[0]);
   });
 });
 
@@ -36,7 +36,13 @@ describe('68-point helpers', () => {
   set(66, 50, 81);
 
   it('reduces to eye centres, nose and mouth corners', () => {
-    expect(landmarks68To5(points)).toEqual([[30, 40], [70, 40], [50, 60], [36, 80], [64, 80]]);
+    expect(landmarks68To5(points)).toEqual([
+      [30, 40],
+      [70, 40],
+      [50, 60],
+      [36, 80],
+      [64, 80],
+    ]);
   });
 
   it('calls a 2/30 lip gap closed and a 12/30 gap open', () => {

@@ -9,22 +9,22 @@ export const AGE_ERROR_FLOOR = 14;
 
 export function softmax(logits: ArrayLike<number>): Float32Array {
   let max = -Infinity;
-  for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i]!);
+  for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i]);
   const out = new Float32Array(logits.length);
   let sum = 0;
   for (let i = 0; i < logits.length; i++) {
-    out[i] = Math.exp(logits[i]! - max);
-    sum += out[i]!;
+    out[i] = Math.exp(logits[i] - max);
+    sum += out[i];
   }
-  for (let i = 0; i < out.length; i++) out[i]! /= sum;
+  for (let i = 0; i < out.length; i++) out[i] /= sum;
   return out;
 }
 
 /** 68-point landmarks (x, y interleaved) -> eye centres, nose tip, mouth corners. */
 export function landmarks68To5(p: ArrayLike<number>): Point[] {
   const mean = (...idx: number[]): Point => [
-    idx.reduce((s, i) => s + p[i * 2]!, 0) / idx.length,
-    idx.reduce((s, i) => s + p[i * 2 + 1]!, 0) / idx.length,
+    idx.reduce((s, i) => s + p[i * 2], 0) / idx.length,
+    idx.reduce((s, i) => s + p[i * 2 + 1], 0) / idx.length,
   ];
   return [mean(37, 38, 40, 41), mean(43, 44, 46, 47), mean(30), mean(48, 60), mean(54, 64)];
 }
@@ -45,16 +45,16 @@ export interface SsrNetOutputs {
 /** SSR-Net soft stagewise regression (Yang et al. 2018), 3 stages of 3 bins, lambda_local = lambda_d = 1. */
 export function ssrNetRegression(o: SsrNetOutputs, range: number): number {
   const stages = [
-    [o.prob_stage_1, o.index_offset_stage1, o.stage1_delta_k[0]!],
-    [o.prob_stage_2, o.index_offset_stage2, o.stage2_delta_k[0]!],
-    [o.prob_stage_3, o.index_offset_stage3, o.stage3_delta_k[0]!],
+    [o.prob_stage_1, o.index_offset_stage1, o.stage1_delta_k[0]],
+    [o.prob_stage_2, o.index_offset_stage2, o.stage2_delta_k[0]],
+    [o.prob_stage_3, o.index_offset_stage3, o.stage3_delta_k[0]],
   ] as const;
   let total = 0;
   let denominator = 1;
   for (const [prob, offset, delta] of stages) {
     denominator *= 3 * (1 + delta);
     let stage = 0;
-    for (let i = 0; i < 3; i++) stage += (i + offset[i]!) * prob[i]!;
+    for (let i = 0; i < 3; i++) stage += (i + offset[i]) * prob[i];
     total += stage / denominator;
   }
   return total * range;
@@ -62,11 +62,11 @@ export function ssrNetRegression(o: SsrNetOutputs, range: number): number {
 
 /** Spread (years) of SSR-Net's first-stage distribution over its three 33.7-year bins. */
 export function ssrNetStage1Spread(o: SsrNetOutputs, range: number): number {
-  const width = range / (3 * (1 + o.stage1_delta_k[0]!));
+  const width = range / (3 * (1 + o.stage1_delta_k[0]));
   let mean = 0;
-  for (let i = 0; i < 3; i++) mean += o.prob_stage_1[i]! * (i + o.index_offset_stage1[i]!) * width;
+  for (let i = 0; i < 3; i++) mean += o.prob_stage_1[i] * (i + o.index_offset_stage1[i]) * width;
   let variance = 0;
-  for (let i = 0; i < 3; i++) variance += o.prob_stage_1[i]! * ((i + o.index_offset_stage1[i]!) * width - mean) ** 2;
+  for (let i = 0; i < 3; i++) variance += o.prob_stage_1[i] * ((i + o.index_offset_stage1[i]) * width - mean) ** 2;
   return Math.sqrt(variance);
 }
 
@@ -74,7 +74,7 @@ export function ssrNetStage1Spread(o: SsrNetOutputs, range: number): number {
 export function binnedAngle(logits: ArrayLike<number>): number {
   const p = softmax(logits);
   let sum = 0;
-  for (let i = 0; i < p.length; i++) sum += p[i]! * i;
+  for (let i = 0; i < p.length; i++) sum += p[i] * i;
   return sum * 3 - 99;
 }
 
@@ -83,8 +83,8 @@ export function binnedAngle(logits: ArrayLike<number>): number {
  * and a confidence that grows with the distance from the 0.12 decision ratio.
  */
 export function mouthState(p: ArrayLike<number>): { mouth: 'open' | 'close'; mouthConfidence: number; ratio: number } {
-  const gap = Math.hypot(p[66 * 2]! - p[62 * 2]!, p[66 * 2 + 1]! - p[62 * 2 + 1]!);
-  const width = Math.hypot(p[54 * 2]! - p[48 * 2]!, p[54 * 2 + 1]! - p[48 * 2 + 1]!);
+  const gap = Math.hypot(p[66 * 2] - p[62 * 2], p[66 * 2 + 1] - p[62 * 2 + 1]);
+  const width = Math.hypot(p[54 * 2] - p[48 * 2], p[54 * 2 + 1] - p[48 * 2 + 1]);
   const ratio = width > 0 ? gap / width : 0;
   const pOpen = 1 / (1 + Math.exp(-(ratio - 0.12) / 0.03));
   return pOpen >= 0.5
@@ -99,9 +99,9 @@ export function eyeBoxes(p: ArrayLike<number>): { x: number; y: number; w: numbe
     [42, 45, [43, 44, 46, 47]],
   ].map(([a, b, centre]) => {
     const idx = centre as number[];
-    const cx = idx.reduce((s, i) => s + p[i * 2]!, 0) / idx.length;
-    const cy = idx.reduce((s, i) => s + p[i * 2 + 1]!, 0) / idx.length;
-    const side = Math.max(2, Math.abs(p[(b as number) * 2]! - p[(a as number) * 2]!) * 1.6);
+    const cx = idx.reduce((s, i) => s + p[i * 2], 0) / idx.length;
+    const cy = idx.reduce((s, i) => s + p[i * 2 + 1], 0) / idx.length;
+    const side = Math.max(2, Math.abs(p[(b as number) * 2] - p[(a as number) * 2]) * 1.6);
     return { x: cx - side / 2, y: cy - side / 2, w: side, h: side };
   });
 }

@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
-import { decodeTileDetections, DETECTOR_HEIGHT, DETECTOR_RELIABLE_FACE_PX, DETECTOR_WIDTH, planDetection } from './detection-plan';
+import {
+  decodeTileDetections,
+  DETECTOR_HEIGHT,
+  DETECTOR_RELIABLE_FACE_PX,
+  DETECTOR_WIDTH,
+  planDetection,
+} from './detection-plan';
 import {
   AGE_ERROR_FLOOR,
   binnedAngle,
@@ -69,7 +75,19 @@ export interface AnalysisWithDiagnostics extends ImageAnalysis {
 }
 
 function emptyTimings(): StageTimings {
-  return { decode: 0, detect: 0, landmarks: 0, embed: 0, age: 0, gender: 0, pose: 0, emotion: 0, eyes: 0, thumbnail: 0, total: 0 };
+  return {
+    decode: 0,
+    detect: 0,
+    landmarks: 0,
+    embed: 0,
+    age: 0,
+    gender: 0,
+    pose: 0,
+    emotion: 0,
+    eyes: 0,
+    thumbnail: 0,
+    total: 0,
+  };
 }
 
 /**
@@ -85,7 +103,11 @@ export class FacePipeline {
   ) {}
 
   async analyze(buffer: Buffer, options: AnalyzeOptions = {}): Promise<ImageAnalysis> {
-    const { rejected: _rejected, evidence: _evidence, ...analysis } = await this.analyzeWithDiagnostics(buffer, options);
+    const {
+      rejected: _rejected,
+      evidence: _evidence,
+      ...analysis
+    } = await this.analyzeWithDiagnostics(buffer, options);
     return analysis;
   }
 
@@ -117,7 +139,15 @@ export class FacePipeline {
     lap('detect');
 
     const attributes = new Set<FaceAttributeName>(options.attributes ?? this.options.attributes);
-    const result: AnalysisWithDiagnostics = { width: info.width, height: info.height, format: info.format, faces: [], timings, rejected: [], evidence: [] };
+    const result: AnalysisWithDiagnostics = {
+      width: info.width,
+      height: info.height,
+      format: info.format,
+      faces: [],
+      timings,
+      rejected: [],
+      evidence: [],
+    };
     if (boxes.length === 0) {
       timings.total = performance.now() - started;
       return result;
@@ -144,10 +174,21 @@ export class FacePipeline {
    * Landmarks, alignment and embedding for a face whose box is already known (original pixels), without
    * detection or the false-positive filter. For re-embedding stored faces and for benchmarks' fallbacks.
    */
-  async embedRegion(buffer: Buffer, boundary: Rect): Promise<{ embedding: Float32Array; landmarks5: Point[]; evidence: CandidateEvidence }> {
+  async embedRegion(
+    buffer: Buffer,
+    boundary: Rect,
+  ): Promise<{ embedding: Float32Array; landmarks5: Point[]; evidence: CandidateEvidence }> {
     const info = await this.images.inspect(buffer);
-    const box: ScoredBox = { x1: boundary.left, y1: boundary.top, x2: boundary.left + boundary.width, y2: boundary.top + boundary.height, score: 1 };
-    const source = await this.fullResolutionSource(buffer, info, { data: new Uint8Array(0), width: 0, height: 0 }, [box]);
+    const box: ScoredBox = {
+      x1: boundary.left,
+      y1: boundary.top,
+      x2: boundary.left + boundary.width,
+      y2: boundary.top + boundary.height,
+      score: 1,
+    };
+    const source = await this.fullResolutionSource(buffer, info, { data: new Uint8Array(0), width: 0, height: 0 }, [
+      box,
+    ]);
     const c = await this.candidate(source, box, () => undefined);
     return { embedding: c.embedding, landmarks5: c.landmarks5, evidence: c.evidence };
   }
@@ -162,16 +203,27 @@ export class FacePipeline {
       for (const tile of level.tiles) {
         const window = extractWindow(levelImage, tile.left, tile.top, DETECTOR_WIDTH, DETECTOR_HEIGHT);
         const out = await this.inference.run('detect', toTensor(window, NORM_127_128_RGB));
-        all.push(...decodeTileDetections(out.scores!, out.boxes!, level, tile, threshold));
+        all.push(...decodeTileDetections(out.scores, out.boxes, level, tile, threshold));
       }
     }
     return nms(all, NMS_IOU, NMS_CONTAIN)
       .filter((b) => b.score >= threshold)
-      .map((b) => ({ x1: b.x1 * toOriginalX, y1: b.y1 * toOriginalY, x2: b.x2 * toOriginalX, y2: b.y2 * toOriginalY, score: b.score }));
+      .map((b) => ({
+        x1: b.x1 * toOriginalX,
+        y1: b.y1 * toOriginalY,
+        x2: b.x2 * toOriginalX,
+        y2: b.y2 * toOriginalY,
+        score: b.score,
+      }));
   }
 
   /** The detection image when it is full size; otherwise a full-resolution decode of the faces' region. */
-  private async fullResolutionSource(buffer: Buffer, info: ImageInfo, detectionImage: RawRgb, boxes: ScoredBox[]): Promise<Source> {
+  private async fullResolutionSource(
+    buffer: Buffer,
+    info: ImageInfo,
+    detectionImage: RawRgb,
+    boxes: ScoredBox[],
+  ): Promise<Source> {
     if (detectionImage.width === info.width && detectionImage.height === info.height) {
       return { image: detectionImage, left: 0, top: 0 };
     }
@@ -200,12 +252,29 @@ export class FacePipeline {
     return { image: await this.images.decodeRegion(buffer, region), left, top };
   }
 
-  private async candidate(source: Source, box: ScoredBox, lap: (s: keyof StageTimings) => void): Promise<FaceCandidate> {
+  private async candidate(
+    source: Source,
+    box: ScoredBox,
+    lap: (s: keyof StageTimings) => void,
+  ): Promise<FaceCandidate> {
     if (box.score < this.options.detectionScoreThreshold) {
       // Below the score threshold: rejected without spending landmark and embedding runs on it.
-      const evidence: CandidateEvidence = { detectorScore: box.score, alignmentError: NaN, eyeDistanceRatio: NaN, embeddingNorm: NaN };
+      const evidence: CandidateEvidence = {
+        detectorScore: box.score,
+        alignmentError: NaN,
+        eyeDistanceRatio: NaN,
+        embeddingNorm: NaN,
+      };
       const empty = { data: new Uint8Array(0), width: 0, height: 0 };
-      return { box, landmarks68: new Float32Array(0), landmarks5: [], evidence, embedding: new Float32Array(0), aligned: empty, rejected: 'score' };
+      return {
+        box,
+        landmarks68: new Float32Array(0),
+        landmarks5: [],
+        evidence,
+        embedding: new Float32Array(0),
+        aligned: empty,
+        rejected: 'score',
+      };
     }
     const w = box.x2 - box.x1;
     const h = box.y2 - box.y1;
@@ -213,12 +282,12 @@ export class FacePipeline {
     const sq = { x: (box.x1 + box.x2) / 2 - side / 2, y: (box.y1 + box.y2) / 2 - side / 2, w: side, h: side };
     const crop = cropResize(source.image, { ...sq, x: sq.x - source.left, y: sq.y - source.top }, 64, 64);
     const grey = toGrey(crop);
-    for (let i = 0; i < grey.length; i++) grey[i]! /= 256;
-    const raw = (await this.inference.run('landmark', grey)).output!;
+    for (let i = 0; i < grey.length; i++) grey[i] /= 256;
+    const raw = (await this.inference.run('landmark', grey)).output;
     const landmarks68 = new Float32Array(136);
     for (let i = 0; i < 68; i++) {
-      landmarks68[i * 2] = sq.x + raw[i * 2]! * side;
-      landmarks68[i * 2 + 1] = sq.y + raw[i * 2 + 1]! * side;
+      landmarks68[i * 2] = sq.x + raw[i * 2] * side;
+      landmarks68[i * 2 + 1] = sq.y + raw[i * 2 + 1] * side;
     }
     const landmarks5 = landmarks68To5(landmarks68);
     const fit = estimateSimilarity(landmarks5, ARCFACE_REFERENCE_112);
@@ -227,16 +296,26 @@ export class FacePipeline {
     // Image -> template transform; the warp needs template -> source-window coordinates.
     const toTemplate = fit.transform;
     const inv = invertAffine(toTemplate);
-    const aligned = warpAffine(source.image, [inv[0], inv[1], inv[2] - source.left, inv[3], inv[4], inv[5] - source.top], 112, 112);
-    const rawEmbedding = (await this.inference.run('feature', toTensor(aligned, this.options.embeddingChannelOrder === 'rgb' ? NORM_127_128_RGB : NORM_127_128_BGR))).output!;
+    const aligned = warpAffine(
+      source.image,
+      [inv[0], inv[1], inv[2] - source.left, inv[3], inv[4], inv[5] - source.top],
+      112,
+      112,
+    );
+    const rawEmbedding = (
+      await this.inference.run(
+        'feature',
+        toTensor(aligned, this.options.embeddingChannelOrder === 'rgb' ? NORM_127_128_RGB : NORM_127_128_BGR),
+      )
+    ).output;
     const embedding = new Float32Array(rawEmbedding.length);
     let norm = 0;
-    for (let i = 0; i < rawEmbedding.length; i++) norm += rawEmbedding[i]! * rawEmbedding[i]!;
+    for (let i = 0; i < rawEmbedding.length; i++) norm += rawEmbedding[i] * rawEmbedding[i];
     norm = Math.sqrt(norm);
-    for (let i = 0; i < rawEmbedding.length; i++) embedding[i] = rawEmbedding[i]! / (norm || 1);
+    for (let i = 0; i < rawEmbedding.length; i++) embedding[i] = rawEmbedding[i] / (norm || 1);
     lap('embed');
 
-    const eyeDistance = Math.hypot(landmarks5[1]![0] - landmarks5[0]![0], landmarks5[1]![1] - landmarks5[0]![1]);
+    const eyeDistance = Math.hypot(landmarks5[1][0] - landmarks5[0][0], landmarks5[1][1] - landmarks5[0][1]);
     const evidence: CandidateEvidence = {
       detectorScore: box.score,
       alignmentError: fit.rmsError,
@@ -258,7 +337,12 @@ export class FacePipeline {
     const { box } = c;
     const w = box.x2 - box.x1;
     const h = box.y2 - box.y1;
-    const local = (x: number, y: number, bw: number, bh: number) => ({ x: x - source.left, y: y - source.top, w: bw, h: bh });
+    const local = (x: number, y: number, bw: number, bh: number) => ({
+      x: x - source.left,
+      y: y - source.top,
+      w: bw,
+      h: bh,
+    });
     const face: DetectedFace = {
       boundary,
       figureConfidence: box.score,
@@ -276,7 +360,10 @@ export class FacePipeline {
     if (attributes.has('age') || attributes.has('gender')) {
       // SSR-Net input: the box enlarged 1.4x (kept inside the image as the reference code does), 64x64, BGR.
       const s = 1.4;
-      const input = toTensor(cropResize(source.image, local(box.x1 - (w * (s - 1)) / 2, box.y1 - (h * (s - 1)) / 2, w * s, h * s), 64, 64), NORM_IMAGENET_BGR);
+      const input = toTensor(
+        cropResize(source.image, local(box.x1 - (w * (s - 1)) / 2, box.y1 - (h * (s - 1)) / 2, w * s, h * s), 64, 64),
+        NORM_IMAGENET_BGR,
+      );
       if (attributes.has('age')) {
         const out = (await this.inference.run('age', input)) as unknown as SsrNetOutputs;
         face.age = Math.round(ssrNetRegression(out, 101));
@@ -292,18 +379,24 @@ export class FacePipeline {
       }
     }
     if (attributes.has('pose')) {
-      const out = await this.inference.run('pose', toTensor(cropResize(source.image, local(box.x1, box.y1, w, h), 224, 224), NORM_IMAGENET_RGB));
-      face.headPose = { yaw: binnedAngle(out.output!), pitch: binnedAngle(out['617']!), roll: binnedAngle(out['618']!) };
+      const out = await this.inference.run(
+        'pose',
+        toTensor(cropResize(source.image, local(box.x1, box.y1, w, h), 224, 224), NORM_IMAGENET_RGB),
+      );
+      face.headPose = { yaw: binnedAngle(out.output), pitch: binnedAngle(out['617']), roll: binnedAngle(out['618']) };
       lap('pose');
     }
     if (attributes.has('emotion')) {
       const side = Math.max(w, h) * 1.2;
       const cx = (box.x1 + box.x2) / 2;
       const cy = (box.y1 + box.y2) / 2;
-      const out = await this.inference.run('expression', toTensor(cropResize(source.image, local(cx - side / 2, cy - side / 2, side, side), 224, 224), NORM_UNIT_RGB));
-      const p = softmax(out.output!);
+      const out = await this.inference.run(
+        'expression',
+        toTensor(cropResize(source.image, local(cx - side / 2, cy - side / 2, side, side), 224, 224), NORM_UNIT_RGB),
+      );
+      const p = softmax(out.output);
       let best = 0;
-      for (let i = 1; i < p.length; i++) if (p[i]! > p[best]!) best = i;
+      for (let i = 1; i < p.length; i++) if (p[i] > p[best]) best = i;
       face.emotion = EMOTIONS[best];
       face.emotionConfidence = p[best];
       lap('emotion');
@@ -312,9 +405,9 @@ export class FacePipeline {
       let both = 1;
       for (const eb of eyeBoxes(c.landmarks68)) {
         const g = toGrey(cropResize(source.image, local(eb.x, eb.y, eb.w, eb.h), 24, 24));
-        for (let i = 0; i < g.length; i++) g[i]! /= 255;
-        const p = softmax((await this.inference.run('eye', g)).output!);
-        both *= p[EYE_OPEN_INDEX]!;
+        for (let i = 0; i < g.length; i++) g[i] /= 255;
+        const p = softmax((await this.inference.run('eye', g)).output);
+        both *= p[EYE_OPEN_INDEX];
       }
       face.eyesOpen = both;
       lap('eyes');
@@ -336,7 +429,12 @@ export class FacePipeline {
       const side = Math.max(w, h) * THUMBNAIL_MARGIN;
       const cx = (box.x1 + box.x2) / 2;
       const cy = (box.y1 + box.y2) / 2;
-      const crop = cropResize(source.image, local(cx - side / 2, cy - side / 2, side, side), THUMBNAIL_SIZE, THUMBNAIL_SIZE);
+      const crop = cropResize(
+        source.image,
+        local(cx - side / 2, cy - side / 2, side, side),
+        THUMBNAIL_SIZE,
+        THUMBNAIL_SIZE,
+      );
       face.thumbnail = await this.images.encodeJpeg(crop);
       lap('thumbnail');
     }

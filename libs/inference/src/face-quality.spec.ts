@@ -1,6 +1,15 @@
 import { faceQuality, isHighDefinition, sharpnessFromLaplacian, type QualityInputs } from './face-quality';
 
-const good: QualityInputs = { embeddingNorm: 4.5, faceSize: 120, detectorScore: 0.99, sharpness: 0.95, yaw: 5, pitch: -3, eyesOpen: 1, alignmentError: 3 };
+const good: QualityInputs = {
+  embeddingNorm: 4.5,
+  faceSize: 120,
+  detectorScore: 0.99,
+  sharpness: 0.95,
+  yaw: 5,
+  pitch: -3,
+  eyesOpen: 1,
+  alignmentError: 3,
+};
 
 describe('sharpnessFromLaplacian', () => {
   it('maps 0 to 0, grows monotonically and stays below 1', () => {

@@ -16,7 +16,10 @@ describe('sniffDimensions', () => {
   });
 
   it('reads GIF dimensions and ignores other data', () => {
-    expect(sniffDimensions(Buffer.from([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x10, 0x00, 0x20, 0x00]))).toEqual({ width: 16, height: 32 });
+    expect(sniffDimensions(Buffer.from([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x10, 0x00, 0x20, 0x00]))).toEqual({
+      width: 16,
+      height: 32,
+    });
     expect(sniffDimensions(Buffer.from('hello world, not an image'))).toBeUndefined();
   });
 });

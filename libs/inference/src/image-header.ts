@@ -18,7 +18,7 @@ export function sniffDimensions(b: Uint8Array): { width: number; height: number 
     let i = 2;
     while (i + 9 < b.length) {
       if (b[i] !== 0xff) return undefined;
-      const marker = b[i + 1]!;
+      const marker = b[i + 1];
       const length = view.getUint16(i + 2);
       if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
         return { width: view.getUint16(i + 7), height: view.getUint16(i + 5) };

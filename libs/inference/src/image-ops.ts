@@ -84,9 +84,9 @@ export function warpAffine(src: RawRgb, outToSrc: Affine, width: number, height:
           if (x0 >= 0 && y0 >= 0 && x0 + 1 < sw && y0 + 1 < sh) {
             const i00 = y0 * row + x0 * 3;
             const i01 = i00 + row;
-            r += s[i00]! * w00 + s[i00 + 3]! * w10 + s[i01]! * w01 + s[i01 + 3]! * w11;
-            g += s[i00 + 1]! * w00 + s[i00 + 4]! * w10 + s[i01 + 1]! * w01 + s[i01 + 4]! * w11;
-            bl += s[i00 + 2]! * w00 + s[i00 + 5]! * w10 + s[i01 + 2]! * w01 + s[i01 + 5]! * w11;
+            r += s[i00] * w00 + s[i00 + 3] * w10 + s[i01] * w01 + s[i01 + 3] * w11;
+            g += s[i00 + 1] * w00 + s[i00 + 4] * w10 + s[i01 + 1] * w01 + s[i01 + 4] * w11;
+            bl += s[i00 + 2] * w00 + s[i00 + 5] * w10 + s[i01 + 2] * w01 + s[i01 + 5] * w11;
           } else {
             // Border: each of the 4 neighbours reads grey (127) when outside the source.
             const corners: [number, number, number][] = [
@@ -98,9 +98,9 @@ export function warpAffine(src: RawRgb, outToSrc: Affine, width: number, height:
             for (const [cx, cy, w] of corners) {
               if (cx >= 0 && cy >= 0 && cx < sw && cy < sh) {
                 const i = cy * row + cx * 3;
-                r += s[i]! * w;
-                g += s[i + 1]! * w;
-                bl += s[i + 2]! * w;
+                r += s[i] * w;
+                g += s[i + 1] * w;
+                bl += s[i + 2] * w;
               } else {
                 r += 127 * w;
                 g += 127 * w;
@@ -149,11 +149,11 @@ export function toTensor(img: RawRgb, norm: Normalisation): Float32Array {
   const src = img.data;
   const map = norm.order === 'rgb' ? [0, 1, 2] : [2, 1, 0];
   for (let c = 0; c < 3; c++) {
-    const ch = map[c]!;
-    const mean = norm.mean[c]!;
-    const inv = 1 / norm.std[c]!;
+    const ch = map[c];
+    const mean = norm.mean[c];
+    const inv = 1 / norm.std[c];
     const base = c * plane;
-    for (let i = 0; i < plane; i++) out[base + i] = (src[i * 3 + ch]! - mean) * inv;
+    for (let i = 0; i < plane; i++) out[base + i] = (src[i * 3 + ch] - mean) * inv;
   }
   return out;
 }
@@ -163,7 +163,7 @@ export function toGrey(img: RawRgb): Float32Array {
   const n = img.width * img.height;
   const out = new Float32Array(n);
   const s = img.data;
-  for (let i = 0; i < n; i++) out[i] = 0.299 * s[i * 3]! + 0.587 * s[i * 3 + 1]! + 0.114 * s[i * 3 + 2]!;
+  for (let i = 0; i < n; i++) out[i] = 0.299 * s[i * 3] + 0.587 * s[i * 3 + 1] + 0.114 * s[i * 3 + 2];
   return out;
 }
 
@@ -175,7 +175,7 @@ export function laplacianVariance(grey: Float32Array, width: number, height: num
   for (let y = 1; y < height - 1; y++) {
     for (let x = 1; x < width - 1; x++) {
       const i = y * width + x;
-      const l = grey[i - 1]! + grey[i + 1]! + grey[i - width]! + grey[i + width]! - 4 * grey[i]!;
+      const l = grey[i - 1] + grey[i + 1] + grey[i - width] + grey[i + width] - 4 * grey[i];
       sum += l;
       sumSq += l * l;
       n++;

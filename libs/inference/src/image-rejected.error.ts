@@ -2,10 +2,7 @@ import { DomainError } from '@app/contracts';
 
 /** IMM-style codes for images the pipeline refuses. None of them can be fixed by retrying. */
 export type ImageRejectedCode =
-  | 'InvalidImage.Empty'
-  | 'InvalidImage.Corrupt'
-  | 'InvalidImage.UnsupportedFormat'
-  | 'InvalidImage.TooLarge';
+  'InvalidImage.Empty' | 'InvalidImage.Corrupt' | 'InvalidImage.UnsupportedFormat' | 'InvalidImage.TooLarge';
 
 /** Thrown by the image decoder for input that is not a usable image; `retryable` is always false. */
 export class ImageRejectedError extends DomainError {

@@ -34,7 +34,13 @@ export class InferenceRepository implements OnModuleInit, OnModuleDestroy {
 
   /** Loads the core models and those of the configured attributes up front; others load on first use. */
   async onModuleInit(): Promise<void> {
-    const byAttribute: Record<FaceAttributeName, ModelName> = { age: 'age', gender: 'gender', pose: 'pose', emotion: 'expression', eyes: 'eye' };
+    const byAttribute: Record<FaceAttributeName, ModelName> = {
+      age: 'age',
+      gender: 'gender',
+      pose: 'pose',
+      emotion: 'expression',
+      eyes: 'eye',
+    };
     await this.load(['detect', 'landmark', 'feature', ...this.options.attributes.map((a) => byAttribute[a])]);
   }
 
@@ -51,7 +57,7 @@ export class InferenceRepository implements OnModuleInit, OnModuleDestroy {
   async run(model: ModelName, input: Float32Array): Promise<ModelOutputs> {
     const shape = MODEL_INPUTS[model];
     const session = await this.session(model);
-    const result = await session.run({ input: new ort.Tensor('float32', input, shape as readonly number[]) });
+    const result = await session.run({ input: new ort.Tensor('float32', input, shape) });
     const outputs: ModelOutputs = {};
     for (const [name, tensor] of Object.entries(result)) {
       outputs[name] = tensor.data as Float32Array;

@@ -16,17 +16,32 @@ describe('estimateSimilarity', () => {
     expect(fit.rmsError).toBeLessThan(1e-6);
     src.forEach((p, i) => {
       const [x, y] = applyAffine(fit.transform, p);
-      expect(x).toBeCloseTo(ARCFACE_REFERENCE_112[i]![0], 5);
-      expect(y).toBeCloseTo(ARCFACE_REFERENCE_112[i]![1], 5);
+      expect(x).toBeCloseTo(ARCFACE_REFERENCE_112[i][0], 5);
+      expect(y).toBeCloseTo(ARCFACE_REFERENCE_112[i][1], 5);
     });
   });
 
   it('is the least-squares fit under noise (residual of the true transform is not smaller)', () => {
-    const src = transform(ARCFACE_REFERENCE_112, 0.8, -5, 10, 20).map(([x, y], i): Point => [x + (i % 2 ? 1.5 : -1), y + (i % 3 ? -0.7 : 1.2)]);
+    const src = transform(ARCFACE_REFERENCE_112, 0.8, -5, 10, 20).map(([x, y], i): Point => [
+      x + (i % 2 ? 1.5 : -1),
+      y + (i % 3 ? -0.7 : 1.2),
+    ]);
     const fit = estimateSimilarity(src, ARCFACE_REFERENCE_112);
-    const truth = invertAffine([0.8 * Math.cos(-5 * Math.PI / 180), -0.8 * Math.sin(-5 * Math.PI / 180), 10, 0.8 * Math.sin(-5 * Math.PI / 180), 0.8 * Math.cos(-5 * Math.PI / 180), 20]);
+    const truth = invertAffine([
+      0.8 * Math.cos((-5 * Math.PI) / 180),
+      -0.8 * Math.sin((-5 * Math.PI) / 180),
+      10,
+      0.8 * Math.sin((-5 * Math.PI) / 180),
+      0.8 * Math.cos((-5 * Math.PI) / 180),
+      20,
+    ]);
     const rms = (m: Affine): number =>
-      Math.sqrt(src.reduce((s, p, i) => { const [x, y] = applyAffine(m, p); return s + (x - ARCFACE_REFERENCE_112[i]![0]) ** 2 + (y - ARCFACE_REFERENCE_112[i]![1]) ** 2; }, 0) / src.length);
+      Math.sqrt(
+        src.reduce((s, p, i) => {
+          const [x, y] = applyAffine(m, p);
+          return s + (x - ARCFACE_REFERENCE_112[i][0]) ** 2 + (y - ARCFACE_REFERENCE_112[i][1]) ** 2;
+        }, 0) / src.length,
+      );
     expect(fit.rmsError).toBeCloseTo(rms(fit.transform), 9);
     expect(fit.rmsError).toBeLessThanOrEqual(rms(truth) + 1e-9);
     expect(fit.rmsError).toBeGreaterThan(0);
@@ -39,7 +54,18 @@ describe('estimateSimilarity', () => {
   });
 
   it('rejects degenerate input', () => {
-    expect(() => estimateSimilarity([[1, 1], [1, 1]], [[0, 0], [1, 1]])).toThrow();
+    expect(() =>
+      estimateSimilarity(
+        [
+          [1, 1],
+          [1, 1],
+        ],
+        [
+          [0, 0],
+          [1, 1],
+        ],
+      ),
+    ).toThrow();
     expect(() => estimateSimilarity([[1, 1]], [[0, 0]])).toThrow();
   });
 });

@@ -35,10 +35,10 @@ export function estimateSimilarity(src: readonly Point[], dst: readonly Point[])
   let dx = 0;
   let dy = 0;
   for (let i = 0; i < n; i++) {
-    sx += src[i]![0];
-    sy += src[i]![1];
-    dx += dst[i]![0];
-    dy += dst[i]![1];
+    sx += src[i][0];
+    sy += src[i][1];
+    dx += dst[i][0];
+    dy += dst[i][1];
   }
   sx /= n;
   sy /= n;
@@ -48,10 +48,10 @@ export function estimateSimilarity(src: readonly Point[], dst: readonly Point[])
   let dot = 0;
   let cross = 0;
   for (let i = 0; i < n; i++) {
-    const px = src[i]![0] - sx;
-    const py = src[i]![1] - sy;
-    const qx = dst[i]![0] - dx;
-    const qy = dst[i]![1] - dy;
+    const px = src[i][0] - sx;
+    const py = src[i][1] - sy;
+    const qx = dst[i][0] - dx;
+    const qy = dst[i][1] - dy;
     norm += px * px + py * py;
     dot += px * qx + py * qy;
     cross += px * qy - py * qx;
@@ -62,8 +62,8 @@ export function estimateSimilarity(src: readonly Point[], dst: readonly Point[])
   const transform: Affine = [a, -b, dx - (a * sx - b * sy), b, a, dy - (b * sx + a * sy)];
   let err = 0;
   for (let i = 0; i < n; i++) {
-    const [x, y] = applyAffine(transform, src[i]!);
-    err += (x - dst[i]![0]) ** 2 + (y - dst[i]![1]) ** 2;
+    const [x, y] = applyAffine(transform, src[i]);
+    err += (x - dst[i][0]) ** 2 + (y - dst[i][1]) ** 2;
   }
   return {
     transform,

@@ -123,13 +123,13 @@ export class FigureClusterRepository {
    * stored FaceCount no longer matches their members (files deleted or re-indexed since the last run).
    */
   async hasClusteringWork(datasetId: string): Promise<boolean> {
-    const [row] = await this.dataSource.query(
+    const [row]: Array<{ work: boolean }> = await this.dataSource.query(
       `SELECT EXISTS (SELECT 1 FROM figures WHERE dataset_id = $1 AND cluster_state = 'unavailable')
            OR EXISTS (SELECT 1 FROM figure_clusters c WHERE c.dataset_id = $1
                         AND c.face_count <> (SELECT COUNT(*) FROM figures f WHERE f.cluster_id = c.id)) AS work`,
       [datasetId],
     );
-    return Boolean((row as { work: boolean }).work);
+    return Boolean(row?.work);
   }
 
   /**
@@ -143,11 +143,11 @@ export class FigureClusterRepository {
     run: (tx: ClusteringTransaction) => Promise<T>,
   ): Promise<{ acquired: true; result: T } | { acquired: false }> {
     return this.dataSource.transaction(async (manager) => {
-      const [row] = await manager.query(
+      const [row]: Array<{ locked: boolean }> = await manager.query(
         'SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked',
         [`facecluster:cluster-run:${datasetId}`],
       );
-      if (!(row as { locked: boolean }).locked) return { acquired: false as const };
+      if (!row?.locked) return { acquired: false as const };
       return { acquired: true as const, result: await run(new ClusteringTransaction(manager, datasetId)) };
     });
   }

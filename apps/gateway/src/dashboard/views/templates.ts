@@ -44,8 +44,8 @@ export const templates: Record<string, string> = {
   '@people': `<% layout('@layout') %>
 <%~ include('@dataset-head', it) %>
 <div class="toolbar">Sort:
-<% for (const s of it.sorts) { %><a class="<%= s === it.sort ? 'on' : '' %>" href="?sort=<%= s %>&order=<%= it.order %>"><%= s %></a> <% } %>
-· <a href="?sort=<%= it.sort %>&order=<%= it.order === 'DESC' ? 'ASC' : 'DESC' %>"><%= it.order === 'DESC' ? '↓ descending' : '↑ ascending' %></a></div>
+<% for (const s of it.sorts) { %><a class="<%= s === it.sort ? 'on' : '' %>" href="?sort=<%= s %>&amp;order=<%= it.order %>"><%= s %></a> <% } %>
+· <a href="?sort=<%= it.sort %>&amp;order=<%= it.order === 'DESC' ? 'ASC' : 'DESC' %>"><%= it.order === 'DESC' ? '↓ descending' : '↑ ascending' %></a></div>
 <% if (it.clusters.length === 0) { %><div class="empty">No people yet. Clustering runs a few seconds after the last file of the dataset is indexed.</div><% } %>
 <div class="grid" id="people">
 <% for (const c of it.clusters) { %><a class="person" data-cluster="<%= c.id %>" href="/dashboard/datasets/<%= it.dataset.id %>/clusters/<%= c.id %>">
@@ -54,7 +54,7 @@ export const templates: Record<string, string> = {
 <%= c.faceCount %> faces · <%= c.imageCount %> images<br><span class="muted"><%= c.gender || '?' %> · <%= it.fmt.ageRange(c) %></span></div></a>
 <% } %>
 </div>
-<% if (it.next) { %><div class="pager"><a href="?sort=<%= it.sort %>&order=<%= it.order %>&after=<%= it.next %>">Next page →</a></div><% } %>`,
+<% if (it.next) { %><div class="pager"><a href="?sort=<%= it.sort %>&amp;order=<%= it.order %>&amp;after=<%= it.next %>">Next page →</a></div><% } %>`,
 
   '@photo': `<div class="photo" data-file="<%= it.file.id %>"><div class="frame">
 <img loading="lazy" alt="<%= it.file.uri %>" src="/dashboard/files/<%= it.file.id %>/image">
