@@ -7,6 +7,14 @@ const common = { rootDir: __dirname, testEnvironment: 'node', moduleFileExtensio
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/bench/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'] },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: 120000 },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      // onnxruntime-node returns typed arrays of Node's main realm; see the file's comment.
+      setupFiles: ['<rootDir>/test/fixtures/onnxruntime-realm.ts'],
+    },
   ],
+  // Jest 30 ignores testTimeout inside a project entry: integration specs start real services and models.
+  testTimeout: 120000,
 };

@@ -100,6 +100,8 @@ export function debouncedClusterJobOptions(
 ): {
   delay: number;
   deduplication: { id: string; ttl: number; extend: true; replace: true };
+  attempts: number;
+  backoff: { type: 'exponential'; delay: number };
   removeOnComplete: true;
   removeOnFail: { count: number };
 } {
@@ -108,6 +110,9 @@ export function debouncedClusterJobOptions(
   return {
     delay: delayMs,
     deduplication: { id: jobId.clusterDebounceKey(datasetId), ttl, extend: true, replace: true },
+    // A run that fails (database restart, crash) is retried: it rolls back completely, so a retry is safe.
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 5000 },
     removeOnComplete: true,
     removeOnFail: { count: 100 },
   };
