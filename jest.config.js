@@ -11,8 +11,8 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      // onnxruntime-node returns typed arrays of Node's main realm; see the file's comment.
-      setupFiles: ['<rootDir>/test/fixtures/onnxruntime-realm.ts'],
+      // onnxruntime-node returns typed arrays of Node's main realm; see the environment's comment.
+      testEnvironment: '<rootDir>/test/support/shared-realm.environment.js',
     },
   ],
   // Jest 30 ignores testTimeout inside a project entry: integration specs start real services and models.

@@ -1,4 +1,3 @@
-/** @jest-environment ./test/support/shared-realm.environment.js */
 /**
  * The clusterer against the real stack (Postgres, Redis, S3, ONNX models): task lifecycle, one run per dataset
  * across two clusterer replicas, crash safety of a run, and clean-up after deletions. Faces come from real

@@ -1,4 +1,3 @@
-/** @jest-environment ./test/support/shared-realm.environment.js */
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { datasetsDir } from '@app/testing';

@@ -1,4 +1,3 @@
-/** @jest-environment ./test/support/shared-realm.environment.js */
 /**
  * The indexer through the IMM API on the real stack (gateway + indexer + clusterer, Postgres, Redis, s3rver,
  * ONNX models): faces and attributes of real photos, re-index semantics, deletes, every kind of bad input

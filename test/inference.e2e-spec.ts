@@ -3,7 +3,6 @@
  * installed) and from the shared datasets ($FACECLUSTER_DATASETS, default <repo>/../shared/datasets), whose
  * tests are skipped with a message when the folder is absent. Bad-input fixtures are generated here.
  */
-import './fixtures/onnxruntime-realm';
 import { Test } from '@nestjs/testing';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

@@ -1,4 +1,3 @@
-/** @jest-environment ./test/support/shared-realm.environment.js */
 /**
  * The seed workflow through the IMM API on the real stack: upload photos of several people, create a project and
  * a dataset, BatchIndexFileMeta them, let the debounced clustering run once, then find each person's group with

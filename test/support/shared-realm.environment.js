@@ -2,8 +2,7 @@
 // typed arrays belong to the main Node realm, and onnxruntime-common checks `data instanceof Float32Array`
 // against the sandbox's constructor, so feeding one model's output to the next fails inside Jest only
 // ("A float32 tensor's data must be type of function Float32Array()"). This environment gives the sandbox
-// the main realm's typed-array constructors. Use it in suites that run the real models:
-//   /** @jest-environment ./test/support/shared-realm.environment.js */
+// the main realm's typed-array constructors. jest.config.js makes it the integration project's environment.
 const { TestEnvironment } = require('jest-environment-node');
 
 const shared = [
