@@ -1,6 +1,6 @@
 // Two projects: fast unit specs next to the code, integration specs under test/ against the real stack.
 const moduleNameMapper = {
-  '^@app/(config|contracts|database|storage|inference|clustering|observability|testing)$': '<rootDir>/libs/$1/src',
+  '^@app/(config|contracts|database|storage|inference|clustering|observability|messaging|testing)$': '<rootDir>/libs/$1/src',
 };
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] };
 const common = { rootDir: __dirname, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'], moduleNameMapper, transform };

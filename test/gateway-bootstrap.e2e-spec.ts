@@ -31,6 +31,23 @@ describe('gateway bootstrap', () => {
     expect(unknown.body.Code).toBe('OperationNotSupported');
     expect(unknown.body.Message).toContain('DropAllTables');
   });
+
+  it('keeps a caller-supplied x-request-id as the RequestId, and makes one otherwise', async () => {
+    const traced = await request(gw.app.getHttpServer())
+      .post('/api/v1/ListProjects')
+      .set('x-request-id', 'trace-0123456789')
+      .send({})
+      .expect(200);
+    expect(traced.body.RequestId).toBe('trace-0123456789');
+    expect(traced.headers['x-request-id']).toBe('trace-0123456789');
+    const hostile = await request(gw.app.getHttpServer())
+      .post('/api/v1/ListProjects')
+      .set('x-request-id', "x' OR 1=1; --")
+      .send({})
+      .expect(200);
+    expect(hostile.body.RequestId).toMatch(/^[0-9A-F-]{36}$/);
+    expect(hostile.headers['x-request-id']).toBe(hostile.body.RequestId);
+  });
 });
 
 describe('gateway with API_KEY', () => {

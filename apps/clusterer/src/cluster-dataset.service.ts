@@ -24,7 +24,7 @@ import { MetricsService } from '@app/observability';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CLUSTER_RUN_HOOKS, ClusterRunHooks } from './cluster-run.hooks';
-import { DomainEventPublisher } from './domain-event.publisher';
+import { DomainEventPublisher } from '@app/messaging';
 
 export interface RunContext {
   /** True when BullMQ will not retry this job again: a failure then ends the task as Failed. */

@@ -1,19 +1,7 @@
-import { ClustererConfig, redisConnection } from '@app/config';
-import { INestApplication, LogLevel } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { ClustererConfig } from '@app/config';
+import { createServiceApp } from '@app/messaging';
+import { INestApplication } from '@nestjs/common';
 import { ClustererModule, ClustererModuleOptions } from './clusterer.module';
-
-const levels: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-const levelCount: Record<ClustererConfig['LOG_LEVEL'], number> = {
-  silent: 0,
-  fatal: 1,
-  error: 2,
-  warn: 3,
-  info: 4,
-  debug: 5,
-  trace: 6,
-};
 
 /**
  * Builds the clusterer (cluster-queue worker + domain-event transport + HTTP health), initialised and with its
@@ -23,16 +11,5 @@ export async function createClustererApp(
   config: ClustererConfig,
   options: ClustererModuleOptions = {},
 ): Promise<INestApplication> {
-  const count = levelCount[config.LOG_LEVEL];
-  const app = await NestFactory.create(ClustererModule.forRoot(config, options), {
-    logger: count === 0 ? false : levels.slice(0, count),
-    abortOnError: false,
-  });
-  app.connectMicroservice<MicroserviceOptions>(
-    { transport: Transport.REDIS, options: { ...redisConnection(config), retryAttempts: 10, retryDelay: 1000 } },
-    { inheritAppConfig: true },
-  );
-  await app.init();
-  await app.startAllMicroservices();
-  return app;
+  return createServiceApp(ClustererModule.forRoot(config, options), config);
 }

@@ -1,15 +1,12 @@
-import { APP_CONFIG, ClustererConfig, databaseOptions, redisConnection } from '@app/config';
+import { APP_CONFIG, ClustererConfig, databaseOptions } from '@app/config';
 import { QueueName } from '@app/contracts';
 import { DatabaseModule } from '@app/database';
 import { ObservabilityModule } from '@app/observability';
-import { BullModule } from '@nestjs/bullmq';
+import { MessagingModule } from '@app/messaging';
 import { DynamicModule, Module, Provider } from '@nestjs/common';
-import { ClientsModule, Transport } from '@nestjs/microservices';
 import { ClusterDatasetProcessor } from './cluster-dataset.processor';
 import { ClusterDatasetService } from './cluster-dataset.service';
 import { CLUSTER_RUN_HOOKS, ClusterRunHooks } from './cluster-run.hooks';
-import { EVENTS_CLIENT } from './clusterer.tokens';
-import { DomainEventPublisher } from './domain-event.publisher';
 
 export interface ClustererModuleOptions {
   /** Test seam, see ClusterRunHooks. */
@@ -20,10 +17,8 @@ export interface ClustererModuleOptions {
 @Module({})
 export class ClustererModule {
   static forRoot(config: ClustererConfig, options: ClustererModuleOptions = {}): DynamicModule {
-    const connection = redisConnection(config);
     const providers: Provider[] = [
       { provide: APP_CONFIG, useValue: config },
-      DomainEventPublisher,
       ClusterDatasetService,
       ClusterDatasetProcessor,
     ];
@@ -34,15 +29,7 @@ export class ClustererModule {
         DatabaseModule.forRoot(databaseOptions(config)),
         // Logging, GET /metrics, GET /health/live and /health/ready.
         ObservabilityModule.forRoot({ app: 'clusterer', config }),
-        BullModule.forRoot({ connection, prefix: config.QUEUE_PREFIX }),
-        BullModule.registerQueue({ name: QueueName.Cluster }),
-        ClientsModule.register([
-          {
-            name: EVENTS_CLIENT,
-            transport: Transport.REDIS,
-            options: { ...connection, retryAttempts: 10, retryDelay: 1000 },
-          },
-        ]),
+        MessagingModule.forRoot(config, [QueueName.Cluster]),
       ],
       providers,
     };

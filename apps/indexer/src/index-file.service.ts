@@ -17,7 +17,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { MetricsService } from '@app/observability';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { DomainEventPublisher } from './domain-event.publisher';
+import { DomainEventPublisher } from '@app/messaging';
 
 export type IndexOutcome =
   | { kind: 'gone' }

@@ -1,27 +1,18 @@
-import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { newRequestId, REQUEST_ID_HEADER, resolveRequestId } from '@app/observability';
 import type { NextFunction, Request, Response } from 'express';
 
-/** IMM-style request ids: upper-case UUIDs. */
-export function newRequestId(): string {
-  return randomUUID().toUpperCase();
-}
-
-interface WithRequestId {
-  requestId?: string;
-}
-
-/** The id of the request being served (assigned by requestIdMiddleware). */
+/**
+ * The id of the request being served: a well-formed incoming `x-request-id`, else a new upper-case UUID.
+ * The same value is IMM's RequestId, the `x-request-id` response header and the `reqId` of every log line.
+ */
 export function requestIdOf(req: unknown): string {
-  const holder = req as WithRequestId | undefined;
-  if (holder && typeof holder.requestId === 'string') return holder.requestId;
-  const id = newRequestId();
-  if (holder && typeof holder === 'object') holder.requestId = id;
-  return id;
+  if (!req || typeof req !== 'object' || !('headers' in req)) return newRequestId(); // not an HTTP request
+  return resolveRequestId(req as IncomingMessage);
 }
 
 /** First middleware: gives every request an id and echoes it in `x-request-id`. */
 export function requestIdMiddleware(req: Request, res: Response, next: NextFunction): void {
-  const id = requestIdOf(req);
-  res.setHeader('x-request-id', id);
+  res.setHeader(REQUEST_ID_HEADER, requestIdOf(req));
   next();
 }

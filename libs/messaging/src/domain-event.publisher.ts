@@ -2,7 +2,9 @@ import { DomainEvent, DomainEventPayloads } from '@app/contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
-import { EVENTS_CLIENT } from './clusterer.tokens';
+
+/** Injection token of the Redis-transport client that publishes DomainEvents. */
+export const EVENTS_CLIENT = Symbol('EVENTS_CLIENT');
 
 /** Publishes domain events (fire-and-forget): a lost event never fails the job that produced it. */
 @Injectable()

@@ -1,2 +1,0 @@
-/** Injection token of the Redis-transport client that publishes DomainEvents. */
-export const EVENTS_CLIENT = Symbol('CLUSTERER_EVENTS_CLIENT');
