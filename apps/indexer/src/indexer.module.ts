@@ -27,6 +27,7 @@ export class IndexerModule {
           intraOpThreads: config.ORT_INTRA_OP_THREADS,
           interOpThreads: config.ORT_INTER_OP_THREADS,
           allowSpinning: config.ORT_ALLOW_SPINNING,
+          attributes: config.INDEXER_ATTRIBUTES,
         }),
       ],
       providers: [

@@ -23,7 +23,9 @@ export function redisConnection(config: Pick<CommonConfig, 'REDIS_URL'>): RedisC
 }
 
 /** Database options for DatabaseModule / runMigrations. */
-export function databaseOptions(config: Pick<CommonConfig, 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_SIZE'>): {
+export function databaseOptions(
+  config: Pick<CommonConfig, 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_SIZE'>,
+): {
   url: string;
   schema: string;
   poolSize: number;

@@ -19,6 +19,15 @@ describe('loadConfig', () => {
     expect(config.INDEXER_CONCURRENCY).toBe(3);
   });
 
+  it('parses the attribute list and always keeps pose (the HD rule needs it)', () => {
+    expect(loadConfig(indexerEnvSchema, { INDEXER_ATTRIBUTES: 'age, gender' }).INDEXER_ATTRIBUTES).toEqual([
+      'age',
+      'gender',
+      'pose',
+    ]);
+    expect(() => loadConfig(indexerEnvSchema, { INDEXER_ATTRIBUTES: 'age,glasses' })).toThrow(/INDEXER_ATTRIBUTES/);
+  });
+
   it('names every invalid variable', () => {
     try {
       loadConfig(gatewayEnvSchema, { GATEWAY_PORT: 'eighty', REDIS_URL: 'http://x', DATABASE_SCHEMA: 'Drop;' });
