@@ -284,7 +284,7 @@ async function main(): Promise<void> {
   const adds = (args.get('adds') ?? '1000,10000').split(',').map(Number);
   if (args.has('child-size')) return child(numberArg(args, 'child-size', 0), adds, seed);
   if (args.has('child-rebuild')) return rebuild(numberArg(args, 'child-rebuild', 0), seed);
-  const sizes = (args.get('sizes') ?? '100000,1000000').split(',').map(Number);
+  const sizes = (args.get('sizes') ?? '100000,1000000').split(',').filter(Boolean).map(Number);
   for (const size of sizes)
     await spawnChild(['--child-size', String(size), '--adds', adds.join(','), '--seed', String(seed)]);
   const rebuilds = (args.get('rebuild') ?? '100000').split(',').filter(Boolean).map(Number);
