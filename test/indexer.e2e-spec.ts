@@ -76,7 +76,9 @@ describe('indexer (real stack, through the IMM API)', () => {
     expect(four.Figures).toHaveLength(4);
     expect(three.Figures).toHaveLength(3);
     for (const file of [four, three]) {
+      expect(file.IndexError).toBeUndefined();
       expect(file).toMatchObject({
+        IndexStatus: 'Indexed',
         ImageWidth: expect.any(Number),
         ImageHeight: expect.any(Number),
         ETag: expect.any(String),
@@ -169,7 +171,10 @@ describe('indexer (real stack, through the IMM API)', () => {
       const row = await fileRow(b.key);
       expect(row).toMatchObject({ status: 'failed', error_code: b.code });
       expect(row.error_message!.length).toBeGreaterThan(5);
-      expect((await fileMeta(b.key)).Figures).toEqual([]);
+      const meta = await fileMeta(b.key);
+      expect(meta.Figures).toEqual([]);
+      expect(meta.IndexStatus).toBe('Failed');
+      expect(meta.IndexError).toEqual({ Code: b.code, Message: row.error_message });
     }
     expect(failedAttempts).toEqual([]); // every job ended normally: no attempt failed, nothing was retried
   });

@@ -73,7 +73,18 @@ export function toImmFile(
     UpdateTime: immTime(file.updateTime),
     FigureCount: file.figureCount,
     Figures: figures.map(toImmFigure),
+    // Not in IMM's File: where indexing stands, and why it failed (IMM only tells this through the task).
+    IndexStatus: indexStatusOf(file.status),
+    ...(file.status === 'failed'
+      ? { IndexError: { Code: file.errorCode ?? 'InternalError', Message: file.errorMessage ?? '' } }
+      : {}),
   };
+}
+
+function indexStatusOf(status: string): 'Pending' | 'Indexed' | 'Failed' {
+  if (status === 'indexed') return 'Indexed';
+  if (status === 'failed') return 'Failed';
+  return 'Pending';
 }
 
 /** IMM WithFields: keep only the named top-level fields (or `Figures.<Field>` sub-fields of each figure). */
