@@ -14,6 +14,7 @@ import type {
   SearchSort,
   SearchValue,
 } from '@app/database';
+import { isFigureCondition } from '@app/database';
 
 const MIN_TIME = Date.parse('1900-01-01T00:00:00Z');
 const MAX_TIME = Date.parse('9999-12-31T23:59:59Z');
@@ -197,7 +198,7 @@ function parseNode(raw: unknown, path: string, depth: number, budget: Budget, in
     );
     if (op === 'nested') {
       children.forEach((child, i) => {
-        if (!onlyFigureFields(child)) fail(`${path}.SubQueries[${i}]`, 'a nested query may only use Figures.* fields');
+        if (!isFigureCondition(child)) fail(`${path}.SubQueries[${i}]`, 'a nested query may only use Figures.* fields');
       });
       return { op: 'nested', children };
     }
@@ -239,27 +240,6 @@ function figureClusterMatch(
   return { clusterId };
 }
 
-function onlyFigureFields(condition: SearchCondition): boolean {
-  switch (condition.op) {
-    case 'and':
-    case 'or':
-    case 'nested':
-      return condition.children.every(onlyFigureFields);
-    case 'not':
-      return onlyFigureFields(condition.child);
-    case 'hasFigures':
-    case 'figureCluster':
-      return true;
-    case 'exist':
-    case 'eq':
-    case 'gt':
-    case 'gte':
-    case 'lt':
-    case 'lte':
-    case 'prefix':
-      return condition.field.scope === 'figure';
-  }
-}
 
 /** Validates `Query` (undefined = every file). */
 export function parseSimpleQuery(raw: unknown): SearchCondition | undefined {

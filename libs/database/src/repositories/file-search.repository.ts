@@ -123,7 +123,8 @@ function columnSql(field: Exclude<SearchField, { scope: 'label' }>): { sql: stri
   return field.scope === 'file' ? fileSearchColumns[field.column] : figureSearchColumns[field.column];
 }
 
-function isFigureCondition(condition: SearchCondition): boolean {
+/** Whether a condition speaks only of a file's figures (a `nested` condition was checked when it was built). */
+export function isFigureCondition(condition: SearchCondition): boolean {
   switch (condition.op) {
     case 'and':
     case 'or':
