@@ -32,8 +32,15 @@ describe('faceQuality', () => {
     ['hard to embed (low embedding norm)', { embeddingNorm: 2.8 }],
     ['doubtful detection', { detectorScore: 0.6 }],
     ['badly aligned', { alignmentError: 20 }],
-  ])('drops for a %s face', (_name, change) => {
-    expect(faceQuality({ ...good, ...change })).toBeLessThan(faceQuality(good) - 0.2);
+  ])('drops below the HD threshold for a %s face', (_name, change) => {
+    expect(faceQuality({ ...good, ...change })).toBeLessThan(0.8);
+    expect(faceQuality({ ...good, ...change })).toBeLessThan(faceQuality(good) - 0.15);
+  });
+
+  it('maps the measured recognisability knee (a factor product of 0.5) to the HD threshold 0.8', () => {
+    // Half the embedding-norm ramp (2.9 is its midpoint) with every other factor at 1.
+    const knee = faceQuality({ ...good, embeddingNorm: 2.9, sharpness: 1, detectorScore: 1, eyesOpen: 1 });
+    expect(knee).toBeCloseTo(0.8, 3);
   });
 
   it('drops a little for blur', () => {
