@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { datasetsRoot, numberArg, parseArgs } from './lib/args';
 import { embedDataset, type DatasetFace } from './lib/embed-dataset';
-import { readLfwPairs } from './lib/lfw-pairs';
+import { readLfwPairs } from './lib/pairs-file';
 import { accuracyAt, lfwTenFold, type ScoredPair } from './lib/verification-metrics';
 
 function dot(a: Float32Array, b: Float32Array): number {
