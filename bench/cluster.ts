@@ -2,7 +2,7 @@
  * Clustering quality on a folder of person folders (LFW layout), through the project's own face pipeline.
  *
  *   npx ts-node -r tsconfig-paths/register --transpile-only bench/cluster.ts \
- *     --dataset ../shared/datasets/lfw-dev [--batches 10] [--min-photos 4] [--distractors dir] [--hd pipeline|all]
+ *     --dataset ../shared/datasets/lfw-dev [--batches 10] [--min-photos 4] [--distractors dir] [--hd pipeline|all]  (pipeline: the indexer's own IMM HD flags, the default; all: every face HD)
  *     [--seed 1] [--linkage 0.4] [--join 0.4] [--join-nonhd 0.45] [--merge 0.5] [--sweep]
  *     [--embeddings .cache/embeddings/<file>.json]   (reuse an embedDataset cache file as is)
  *
@@ -130,7 +130,7 @@ async function main(): Promise<void> {
   const batches = numberArg(args, 'batches', 10);
   const minPhotos = numberArg(args, 'min-photos', 4);
   const seed = numberArg(args, 'seed', 1);
-  const hdMode = args.get('hd') ?? 'all';
+  const hdMode = args.get('hd') ?? 'pipeline';
   const options: Partial<ClusteringOptions> = {};
   const optionArgs: Array<[string, keyof ClusteringOptions]> = [
     ['linkage', 'linkageThreshold'],
