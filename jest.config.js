@@ -1,12 +1,28 @@
 // Two projects: fast unit specs next to the code, integration specs under test/ against the real stack.
 const moduleNameMapper = {
-  '^@app/(config|contracts|database|storage|inference|clustering|observability|messaging|testing)$': '<rootDir>/libs/$1/src',
+  '^@app/(config|contracts|database|storage|inference|clustering|observability|messaging|testing)$':
+    '<rootDir>/libs/$1/src',
 };
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] };
-const common = { rootDir: __dirname, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'], moduleNameMapper, transform };
+const common = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper,
+  transform,
+};
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/bench/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: [
+        '<rootDir>/apps/**/*.spec.ts',
+        '<rootDir>/libs/**/*.spec.ts',
+        '<rootDir>/bench/**/*.spec.ts',
+        '<rootDir>/test/**/*.spec.ts',
+      ],
+    },
     {
       ...common,
       displayName: 'integration',

@@ -45,12 +45,48 @@ describe('metadata store and object store (real Postgres, real S3 server)', () =
     const input = { datasetId: dataset.id, uri: 'oss://photos/a.jpg', bucket: 'photos', objectKey: 'a.jpg' };
     const [a] = await files.upsertPending([input]);
     const [again] = await files.upsertPending([{ ...input, customId: 'x' }]);
-    expect(again!.id).toBe(a!.id);
-    expect(again!.customId).toBe('x');
-    await files.completeIndexing(a!.id, { etag: 'e', size: 3, contentType: 'image/jpeg', fileModifiedTime: null, imageWidth: 10, imageHeight: 10, imageFormat: 'jpeg' }, [
-      { faceIndex: 0, left: 1, top: 1, width: 5, height: 5, figureConfidence: 0.9, age: 30, ageSD: 5, gender: 'male', genderConfidence: 0.8, pitch: 0, roll: 0, yaw: 0, emotion: 'neutral', emotionConfidence: 0.5, mouth: 'close', mouthConfidence: 0.9, eyesOpen: 0.9, sharpness: 0.5, faceQuality: 0.9, isHD: true, embedding: Buffer.alloc(2048), thumbnail: null },
-    ]);
-    expect((await files.figuresOfFiles([a!.id])).length).toBe(1);
+    expect(again.id).toBe(a.id);
+    expect(again.customId).toBe('x');
+    await files.completeIndexing(
+      a.id,
+      {
+        etag: 'e',
+        size: 3,
+        contentType: 'image/jpeg',
+        fileModifiedTime: null,
+        imageWidth: 10,
+        imageHeight: 10,
+        imageFormat: 'jpeg',
+      },
+      [
+        {
+          faceIndex: 0,
+          left: 1,
+          top: 1,
+          width: 5,
+          height: 5,
+          figureConfidence: 0.9,
+          age: 30,
+          ageSD: 5,
+          gender: 'male',
+          genderConfidence: 0.8,
+          pitch: 0,
+          roll: 0,
+          yaw: 0,
+          emotion: 'neutral',
+          emotionConfidence: 0.5,
+          mouth: 'close',
+          mouthConfidence: 0.9,
+          eyesOpen: 0.9,
+          sharpness: 0.5,
+          faceQuality: 0.9,
+          isHD: true,
+          embedding: Buffer.alloc(2048),
+          thumbnail: null,
+        },
+      ],
+    );
+    expect((await files.figuresOfFiles([a.id])).length).toBe(1);
     await projects.delete(project.id);
     const [{ count }] = await dataSource.query('SELECT COUNT(*)::int AS count FROM figures');
     expect(count).toBe(0);

@@ -34,11 +34,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       global: true,
-      imports: [
-        ...infrastructure(config),
-        ObservabilityModule.forRoot({ app: 'gateway', config }),
-        ...features(),
-      ],
+      imports: [...infrastructure(config), ObservabilityModule.forRoot({ app: 'gateway', config }), ...features()],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: ImmExceptionFilter },

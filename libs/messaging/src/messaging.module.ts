@@ -12,7 +12,10 @@ import { eventTransportOptions } from './event-transport';
  */
 @Module({})
 export class MessagingModule {
-  static forRoot(config: Pick<CommonConfig, 'REDIS_URL' | 'QUEUE_PREFIX'>, queues: readonly QueueName[]): DynamicModule {
+  static forRoot(
+    config: Pick<CommonConfig, 'REDIS_URL' | 'QUEUE_PREFIX'>,
+    queues: readonly QueueName[],
+  ): DynamicModule {
     const registered = queues.map((name) => BullModule.registerQueue({ name }));
     return {
       module: MessagingModule,

@@ -14,6 +14,10 @@ export class ObjectNotFoundError extends DomainError {
 /** The object is larger than the configured limit. */
 export class ObjectTooLargeError extends DomainError {
   constructor(bucket: string, key: string, size: number, limit: number) {
-    super('InvalidImage.TooLarge', `The object oss://${bucket}/${key} is ${size} bytes; the limit is ${limit} bytes.`, 400);
+    super(
+      'InvalidImage.TooLarge',
+      `The object oss://${bucket}/${key} is ${size} bytes; the limit is ${limit} bytes.`,
+      400,
+    );
   }
 }

@@ -97,7 +97,10 @@ export class StorageRepository {
    */
   async list(bucket: string, prefix: string, startAfter = '', maxKeys = 1000): Promise<ObjectListing> {
     try {
-      const result = await this.client.listObjectsQuery(bucket, prefix, startAfter, { Delimiter: '', MaxKeys: maxKeys });
+      const result = await this.client.listObjectsQuery(bucket, prefix, startAfter, {
+        Delimiter: '',
+        MaxKeys: maxKeys,
+      });
       const keys = result.objects
         .filter((o): o is typeof o & { name: string } => typeof o.name === 'string')
         .map((o) => ({ key: o.name, size: o.size ?? 0, etag: o.etag ?? '' }));
@@ -107,7 +110,6 @@ export class StorageRepository {
       throw translate(error, bucket, prefix);
     }
   }
-
 
   /** HEAD requests carry no error body: tell a missing bucket from a missing object by asking. */
   private async translate(error: unknown, bucket: string, key: string): Promise<unknown> {

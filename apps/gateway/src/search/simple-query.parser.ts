@@ -240,7 +240,6 @@ function figureClusterMatch(
   return { clusterId };
 }
 
-
 /** Validates `Query` (undefined = every file). */
 export function parseSimpleQuery(raw: unknown): SearchCondition | undefined {
   if (raw === undefined || raw === null) return undefined;

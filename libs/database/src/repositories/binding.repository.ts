@@ -52,7 +52,7 @@ export class BindingRepository {
     return this.bindings
       .createQueryBuilder('b')
       .where('b.bucket = :bucket', { bucket })
-      .andWhere("left(:key, length(b.prefix)) = b.prefix", { key })
+      .andWhere('left(:key, length(b.prefix)) = b.prefix', { key })
       .andWhere("b.state IN ('Running', 'Ready')")
       .getMany();
   }

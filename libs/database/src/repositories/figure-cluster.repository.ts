@@ -31,9 +31,21 @@ export interface ClusterListQuery {
 
 /** Columns for API responses: everything but the clustering summary blob. */
 const publicColumns = {
-  id: true, datasetId: true, name: true, customLabels: true, metaLockVersion: true, faceCount: true,
-  imageCount: true, videoCount: true, gender: true, averageAge: true, minAge: true, maxAge: true,
-  coverFigureId: true, createTime: true, updateTime: true,
+  id: true,
+  datasetId: true,
+  name: true,
+  customLabels: true,
+  metaLockVersion: true,
+  faceCount: true,
+  imageCount: true,
+  videoCount: true,
+  gender: true,
+  averageAge: true,
+  minAge: true,
+  maxAge: true,
+  coverFigureId: true,
+  createTime: true,
+  updateTime: true,
 } as const;
 
 @Injectable()

@@ -25,7 +25,10 @@ export interface IndexedImageInfo {
 }
 
 /** A face ready to be stored: everything of FigureEntity the indexer computes. */
-export type NewFigure = Omit<FigureEntity, 'id' | 'fileId' | 'datasetId' | 'clusterId' | 'clusterState' | 'createTime' | 'file' | 'dataset' | 'cluster'>;
+export type NewFigure = Omit<
+  FigureEntity,
+  'id' | 'fileId' | 'datasetId' | 'clusterId' | 'clusterState' | 'createTime' | 'file' | 'dataset' | 'cluster'
+>;
 
 /** Files and their figures: one aggregate (figures die with their file). */
 @Injectable()
@@ -130,21 +133,28 @@ export class FileRepository {
   async markFailed(fileId: string, code: string, message: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       await manager.delete(FigureEntity, { fileId });
-      await manager.update(FileEntity, { id: fileId }, {
-        status: 'failed',
-        // Forget the ETag: a later upload of the same bytes must be indexed again, not skipped as unchanged.
-        etag: null,
-        errorCode: code,
-        errorMessage: message.slice(0, 2000),
-        figureCount: 0,
-        indexedTime: new Date(),
-      });
+      await manager.update(
+        FileEntity,
+        { id: fileId },
+        {
+          status: 'failed',
+          // Forget the ETag: a later upload of the same bytes must be indexed again, not skipped as unchanged.
+          etag: null,
+          errorCode: code,
+          errorMessage: message.slice(0, 2000),
+          figureCount: 0,
+          indexedTime: new Date(),
+        },
+      );
     });
   }
 
   /** Marks a file indexed without touching its figures (content unchanged since the last index). */
   async markUnchanged(fileId: string): Promise<void> {
-    await this.files.update({ id: fileId }, { status: 'indexed', errorCode: null, errorMessage: null, indexedTime: new Date() });
+    await this.files.update(
+      { id: fileId },
+      { status: 'indexed', errorCode: null, errorMessage: null, indexedTime: new Date() },
+    );
   }
 
   /**
@@ -170,14 +180,18 @@ export class FileRepository {
         );
         saved = await manager.save(FigureEntity, rows);
       }
-      await manager.update(FileEntity, { id: fileId }, {
-        ...info,
-        status: 'indexed',
-        errorCode: null,
-        errorMessage: null,
-        figureCount: figures.length,
-        indexedTime: new Date(),
-      });
+      await manager.update(
+        FileEntity,
+        { id: fileId },
+        {
+          ...info,
+          status: 'indexed',
+          errorCode: null,
+          errorMessage: null,
+          figureCount: figures.length,
+          indexedTime: new Date(),
+        },
+      );
       return saved;
     });
   }
@@ -205,7 +219,11 @@ export class FileRepository {
   }
 
   /** Faces of a dataset in the given cluster states (e.g. independent), by id (keyset: `after` is the last id). */
-  figuresInStates(datasetId: string, states: string[], options: { after?: string; limit: number }): Promise<FigureEntity[]> {
+  figuresInStates(
+    datasetId: string,
+    states: string[],
+    options: { after?: string; limit: number },
+  ): Promise<FigureEntity[]> {
     const qb = this.figures
       .createQueryBuilder('g')
       .select(Object.keys(figureColumnsWithoutBlobs).map((k) => `g.${k}`))
@@ -224,9 +242,31 @@ export class FileRepository {
 
 /** Every figure column except the embedding and the thumbnail, which only workers and the thumbnail route read. */
 export const figureColumnsWithoutBlobs = {
-  id: true, fileId: true, datasetId: true, clusterId: true, clusterState: true, faceIndex: true,
-  left: true, top: true, width: true, height: true, figureConfidence: true, age: true, ageSD: true,
-  gender: true, genderConfidence: true, pitch: true, roll: true, yaw: true, emotion: true,
-  emotionConfidence: true, mouth: true, mouthConfidence: true, eyesOpen: true, sharpness: true,
-  faceQuality: true, isHD: true, createTime: true,
+  id: true,
+  fileId: true,
+  datasetId: true,
+  clusterId: true,
+  clusterState: true,
+  faceIndex: true,
+  left: true,
+  top: true,
+  width: true,
+  height: true,
+  figureConfidence: true,
+  age: true,
+  ageSD: true,
+  gender: true,
+  genderConfidence: true,
+  pitch: true,
+  roll: true,
+  yaw: true,
+  emotion: true,
+  emotionConfidence: true,
+  mouth: true,
+  mouthConfidence: true,
+  eyesOpen: true,
+  sharpness: true,
+  faceQuality: true,
+  isHD: true,
+  createTime: true,
 } as const;

@@ -27,13 +27,7 @@ export class ProjectRepository {
 
   /** Inserts the project; returns null when the name is taken (the unique constraint decides). */
   async create(values: Partial<ProjectEntity> & { name: string }): Promise<ProjectEntity | null> {
-    const result = await this.projects
-      .createQueryBuilder()
-      .insert()
-      .values(values)
-      .orIgnore()
-      .returning('*')
-      .execute();
+    const result = await this.projects.createQueryBuilder().insert().values(values).orIgnore().returning('*').execute();
     if (result.identifiers.length === 0 || !result.identifiers[0]) return null;
     return this.findByName(values.name);
   }

@@ -68,7 +68,10 @@ export class TaskRepository {
   }
 
   /** Moves a Running task to its end state; a task that already ended is left alone. Returns whether it changed. */
-  async finish(id: string, outcome: { status: 'Succeeded' | 'Failed'; code?: string; message?: string; details?: JsonObject }): Promise<boolean> {
+  async finish(
+    id: string,
+    outcome: { status: 'Succeeded' | 'Failed'; code?: string; message?: string; details?: JsonObject },
+  ): Promise<boolean> {
     const result = await this.tasks
       .createQueryBuilder()
       .update()
@@ -89,17 +92,22 @@ export class TaskRepository {
    * Atomically records one file of an indexing task as done (or failed) and returns the new counters.
    * details = { total, done, failed, files: [{URI, Error}] }.
    */
-  async recordFileOutcome(id: string, uri: string, error: string | null): Promise<{ total: number; done: number; failed: number } | null> {
+  async recordFileOutcome(
+    id: string,
+    uri: string,
+    error: string | null,
+  ): Promise<{ total: number; done: number; failed: number } | null> {
     // TypeORM returns [rows, affectedCount] for UPDATE ... RETURNING.
-    const [rows]: [Array<{ details: { total: number; done: number; failed: number } }>, number] = await this.dataSource.query(
-      `UPDATE tasks SET
+    const [rows]: [Array<{ details: { total: number; done: number; failed: number } }>, number] =
+      await this.dataSource.query(
+        `UPDATE tasks SET
          details = jsonb_set(jsonb_set(jsonb_set(details,
            '{done}', to_jsonb(COALESCE((details->>'done')::int, 0) + 1)),
            '{failed}', to_jsonb(COALESCE((details->>'failed')::int, 0) + $3::int)),
            '{files}', COALESCE(details->'files', '[]'::jsonb) || jsonb_build_array(jsonb_build_object('URI', $2::text, 'Error', COALESCE($4::text, ''))))
        WHERE id = $1 RETURNING details`,
-      [id, uri, error ? 1 : 0, error],
-    );
+        [id, uri, error ? 1 : 0, error],
+      );
     const details = rows[0]?.details;
     if (!details) return null;
     const progress = details.total > 0 ? Math.min(100, Math.floor((details.done / details.total) * 100)) : 100;
