@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, Repository } from 'typeorm';
 import { FigureEntity, FileEntity } from '../entities';
+import { figureColumnsWithoutBlobs } from './file.repository';
 
 /**
  * Searching files of a dataset by their fields and their figures' fields (IMM SimpleQuery).
@@ -381,35 +382,7 @@ export class FileSearchRepository {
     if (figureIds.length === 0) return out;
     const figures = await this.figures.find({
       where: { id: In(figureIds) },
-      select: {
-        id: true,
-        fileId: true,
-        datasetId: true,
-        clusterId: true,
-        clusterState: true,
-        faceIndex: true,
-        left: true,
-        top: true,
-        width: true,
-        height: true,
-        figureConfidence: true,
-        age: true,
-        ageSD: true,
-        gender: true,
-        genderConfidence: true,
-        pitch: true,
-        roll: true,
-        yaw: true,
-        emotion: true,
-        emotionConfidence: true,
-        mouth: true,
-        mouthConfidence: true,
-        eyesOpen: true,
-        sharpness: true,
-        faceQuality: true,
-        isHD: true,
-        createTime: true,
-      },
+      select: figureColumnsWithoutBlobs,
     });
     const files = await this.files.find({
       where: { id: In([...new Set(figures.map((f) => f.fileId))]) },
