@@ -301,4 +301,52 @@ describeWithPhotos('clusterer (two replicas, real stack)', () => {
     expect(tasks).toHaveLength(1);
     expect(tasks[0]).toMatchObject({ status: 'Succeeded', details: { DeletedClusters: 1, RebuiltClusters: 1 } });
   });
+  it('clusters different datasets at the same time', async () => {
+    const second = await createDataset(stack, 'clusterer-parallel-a');
+    const third = await createDataset(stack, 'clusterer-parallel-b');
+    for (const [dataset, person] of [
+      [second, 'sheldon'],
+      [third, 'leonard'],
+    ] as const) {
+      const photos = bbtPhotos([person], [1, 2, 3]);
+      await indexObjects(stack, dataset.datasetId, photos);
+      await waitFor(
+        async () => {
+          const { rows } = await stack.db.query(
+            `SELECT COUNT(*)::int AS n FROM files WHERE dataset_id = $1 AND status <> 'pending'`,
+            [dataset.datasetId],
+          );
+          return (rows[0] as { n: number }).n === photos.length;
+        },
+        'the photos of the extra dataset to be indexed',
+        60_000,
+      );
+    }
+
+    let release!: () => void;
+    gate = new Promise<void>((resolve) => (release = resolve));
+    try {
+      const tasks = await Promise.all([requestClustering(stack, second), requestClustering(stack, third)]);
+      // Both runs are inside their transactions at once: one dataset's lock does not hold up another's.
+      await waitFor(
+        () => (inRun.get(second.datasetId) ?? 0) === 1 && (inRun.get(third.datasetId) ?? 0) === 1,
+        'both datasets to be clustering at the same time',
+        60_000,
+      );
+      release();
+      gate = null;
+      for (const taskId of tasks) {
+        expect(await waitForTaskEnd(stack, taskId)).toMatchObject({ status: 'Succeeded' });
+      }
+    } finally {
+      release();
+      gate = null;
+    }
+    for (const dataset of [second, third]) {
+      const rows = await faces(dataset.datasetId);
+      expect(rows).toHaveLength(3);
+      expect(new Set(rows.map((r) => r.cluster_id)).size).toBe(1);
+      expect(rows[0]!.cluster_state).toBe('clustered');
+    }
+  });
 });
