@@ -346,7 +346,7 @@ describeWithPhotos('clusterer (two replicas, real stack)', () => {
       const rows = await faces(dataset.datasetId);
       expect(rows).toHaveLength(3);
       expect(new Set(rows.map((r) => r.cluster_id)).size).toBe(1);
-      expect(rows[0]!.cluster_state).toBe('clustered');
+      expect(rows[0].cluster_state).toBe('clustered');
     }
   });
 });
