@@ -1,5 +1,5 @@
 import { APP_CONFIG, ClustererConfig } from '@app/config';
-import { ClusterDatasetJob, DomainEvent, TaskStatus, TaskType } from '@app/contracts';
+import { ClusterDatasetJob, DomainEvent, newEventId, newTaskId, TaskStatus, TaskType } from '@app/contracts';
 import {
   ClusterChangeRow,
   ClusteringFaceRow,
@@ -155,13 +155,13 @@ export class ClusterDatasetService {
       // A debounce window may close on files whose faces were all clustered already (or that failed): no task.
       if (job.trigger === 'debounce' && !(await this.clusters.hasClusteringWork(dataset.id)))
         return { kind: 'nothing-to-do' };
-      taskId = `${TaskType.FaceClustering}-${randomUUID()}`;
+      taskId = newTaskId(TaskType.FaceClustering);
       await this.tasks.create({
         id: taskId,
         projectId: dataset.projectId,
         datasetId: dataset.id,
         taskType: TaskType.FaceClustering,
-        eventId: randomUUID().toUpperCase(),
+        eventId: newEventId(),
         details: { Trigger: job.trigger },
         ttlDays: this.config.TASK_TTL_DAYS,
       });

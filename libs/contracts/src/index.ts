@@ -2,3 +2,4 @@ export * from './queues';
 export * from './events';
 export * from './imm';
 export * from './errors';
+export * from './task-ids';

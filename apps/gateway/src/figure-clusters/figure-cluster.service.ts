@@ -10,13 +10,7 @@ import {
   ResourceNotFoundError,
   TaskType,
 } from '@app/contracts';
-import {
-  ClusterSortField,
-  FigureClusterEntity,
-  FigureClusterRepository,
-  FileSearchRepository,
-  TaskRepository,
-} from '@app/database';
+import { ClusterSortField, FigureClusterEntity, FigureClusterRepository, FileSearchRepository } from '@app/database';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
@@ -24,13 +18,13 @@ import { z } from 'zod';
 import { isoTime, toRange } from '../common/imm-schemas';
 import { decodeNextToken, encodeNextToken } from '../common/next-token';
 import { ResourceLookupService } from '../common/resource-lookup.service';
-import { newEventId, newTaskId } from '../tasks/task-ids';
 import {
   CreateFigureClusteringTaskRequest,
   QueryFigureClustersRequest,
   UpdateFigureClusterRequest,
 } from './figure-cluster.dto';
 import { toImmFigureCluster } from './figure-cluster.mapper';
+import { TaskService } from '../tasks/task.service';
 
 const clusterCursor = z.strictObject({
   s: z.enum(['CreateTime', 'UpdateTime', 'FaceCount', 'ImageCount', 'Name']),
@@ -82,27 +76,19 @@ export class FigureClusterService {
     private readonly lookup: ResourceLookupService,
     private readonly clusters: FigureClusterRepository,
     private readonly search: FileSearchRepository,
-    private readonly tasks: TaskRepository,
+    private readonly taskService: TaskService,
     @InjectQueue(QueueName.Cluster) private readonly clusterQueue: Queue<ClusterDatasetJob>,
   ) {}
 
   /** CreateFigureClusteringTask: records the task and queues a clustering run of the dataset. */
   async createTask(request: CreateFigureClusteringTaskRequest, requestId: string): Promise<Record<string, unknown>> {
     const { project, dataset } = await this.lookup.dataset(request.ProjectName, request.DatasetName);
-    const taskId = newTaskId(TaskType.FaceClustering);
-    const eventId = newEventId();
-    await this.tasks.create({
-      id: taskId,
-      projectId: project.id,
-      datasetId: dataset.id,
-      taskType: TaskType.FaceClustering,
-      eventId,
+    const { taskId, eventId } = await this.taskService.start(
+      TaskType.FaceClustering,
+      { projectId: project.id, datasetId: dataset.id },
+      request,
       requestId,
-      userData: request.UserData ?? null,
-      tags: request.Tags ?? [],
-      notification: request.Notification ?? null,
-      ttlDays: this.config.TASK_TTL_DAYS,
-    });
+    );
     await this.clusterQueue.add(
       JobName.ClusterDataset,
       { name: JobName.ClusterDataset, datasetId: dataset.id, trigger: 'request', taskId },

@@ -15,10 +15,10 @@ import { Queue } from 'bullmq';
 import { ImmNotification } from '../common/imm-schemas';
 import { ResourceLookupService } from '../common/resource-lookup.service';
 import { datasetLimit } from '../datasets/dataset.mapper';
-import { newEventId, newTaskId } from '../tasks/task-ids';
 import { InputFile } from './file.dto';
 import { FileIndexingService } from './file-indexing.service';
 import { figuresByFile, selectFields, toImmFile } from './imm-file.mapper';
+import { TaskService } from '../tasks/task.service';
 
 export interface IndexRequest {
   ProjectName: string;
@@ -38,6 +38,7 @@ export class FileService {
     private readonly datasets: DatasetRepository,
     private readonly tasks: TaskRepository,
     private readonly indexing: FileIndexingService,
+    private readonly taskService: TaskService,
     @InjectQueue(QueueName.Cluster) private readonly clusterQueue: Queue<ClusterDatasetJob>,
   ) {}
 
@@ -63,21 +64,13 @@ export class FileService {
     const alreadyQueued = await this.indexing.filesWithQueuedJobs(files.map((f) => f.id));
     const mine = files.filter((f) => !alreadyQueued.has(f.id));
 
-    const taskId = newTaskId(TaskType.IndexFileMeta);
-    const eventId = newEventId();
-    await this.tasks.create({
-      id: taskId,
-      projectId: project.id,
-      datasetId: dataset.id,
-      taskType: TaskType.IndexFileMeta,
-      eventId,
+    const { taskId, eventId } = await this.taskService.start(
+      TaskType.IndexFileMeta,
+      { projectId: project.id, datasetId: dataset.id },
+      request,
       requestId,
-      userData: request.UserData ?? null,
-      tags: request.Tags ?? [],
-      notification: request.Notification ?? null,
-      details: { total: mine.length, done: 0, failed: 0, files: [], deduplicated: files.length - mine.length },
-      ttlDays: this.config.TASK_TTL_DAYS,
-    });
+      { total: mine.length, done: 0, failed: 0, files: [], deduplicated: files.length - mine.length },
+    );
     if (mine.length === 0) {
       await this.tasks.finish(taskId, { status: 'Succeeded', message: 'Every file was already queued for indexing.' });
     } else {

@@ -1,6 +1,7 @@
-import { InvalidArgumentError, ResourceNotFoundError } from '@app/contracts';
-import { TaskRepository } from '@app/database';
-import { Injectable } from '@nestjs/common';
+import { APP_CONFIG, GatewayConfig } from '@app/config';
+import { InvalidArgumentError, newEventId, newTaskId, ResourceNotFoundError } from '@app/contracts';
+import { NewTask, TaskRepository } from '@app/database';
+import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { toRange } from '../common/imm-schemas';
 import { cursorPart, decodeNextToken, encodeNextToken } from '../common/next-token';
@@ -13,9 +14,38 @@ const taskCursor = z.strictObject({ o: z.enum(['ASC', 'DESC']), t: cursorPart.ti
 @Injectable()
 export class TaskService {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: GatewayConfig,
     private readonly lookup: ResourceLookupService,
     private readonly tasks: TaskRepository,
   ) {}
+
+  /**
+   * Records the Running task of an IMM request: TaskId `<TaskType>-<uuid>`, a new EventId, the request's
+   * UserData, Tags and Notification, and the TASK_TTL_DAYS expiry.
+   */
+  async start(
+    taskType: string,
+    scope: { projectId: string; datasetId: string },
+    request: { UserData?: string; Tags?: NewTask['tags']; Notification?: NewTask['notification'] },
+    requestId: string,
+    details?: NewTask['details'],
+  ): Promise<{ taskId: string; eventId: string }> {
+    const taskId = newTaskId(taskType);
+    const eventId = newEventId();
+    await this.tasks.create({
+      id: taskId,
+      ...scope,
+      taskType,
+      eventId,
+      requestId,
+      userData: request.UserData ?? null,
+      tags: request.Tags ?? [],
+      notification: request.Notification ?? null,
+      details,
+      ttlDays: this.config.TASK_TTL_DAYS,
+    });
+    return { taskId, eventId };
+  }
 
   /** GetTask: a live task of the project (records expire after TASK_TTL_DAYS, as in IMM). */
   async get(projectName: string, taskType: string, taskId: string): Promise<Record<string, unknown>> {

@@ -198,6 +198,10 @@ function figureSql(b: SqlBuilder, condition: SearchCondition): string {
   }
 }
 
+function figuresExist(b: SqlBuilder, condition: SearchCondition): string {
+  return `EXISTS (SELECT 1 FROM figures g WHERE g.file_id = f.id AND ${figureSql(b, condition)})`;
+}
+
 /** A condition on the file aliased `f`; figure conditions become EXISTS over its figures. */
 function fileSql(b: SqlBuilder, condition: SearchCondition): string {
   if (isFigureCondition(condition) && condition.op !== 'and' && condition.op !== 'or' && condition.op !== 'not') {
@@ -205,7 +209,7 @@ function fileSql(b: SqlBuilder, condition: SearchCondition): string {
     if (condition.op === 'figureCluster' && 'clusterId' in condition.match) {
       return `f.id IN (SELECT g.file_id FROM figures g WHERE g.cluster_id = ${b.param(condition.match.clusterId)}::uuid AND g.cluster_state = 'clustered')`;
     }
-    return `EXISTS (SELECT 1 FROM figures g WHERE g.file_id = f.id AND ${figureSql(b, condition)})`;
+    return figuresExist(b, condition);
   }
   switch (condition.op) {
     case 'and':
@@ -216,7 +220,7 @@ function fileSql(b: SqlBuilder, condition: SearchCondition): string {
     case 'nested':
     case 'hasFigures':
     case 'figureCluster':
-      return `EXISTS (SELECT 1 FROM figures g WHERE g.file_id = f.id AND ${figureSql(b, condition)})`;
+      return figuresExist(b, condition);
     case 'exist':
     case 'eq':
     case 'gt':

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
-/** IMM task ids: `<TaskType>-<uuid>`. */
+/** IMM task ids (shared by the gateway's requested tasks and the workers' own): `<TaskType>-<uuid>`. */
 export function newTaskId(taskType: string): string {
   return `${taskType}-${randomUUID()}`;
 }
