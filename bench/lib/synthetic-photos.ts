@@ -10,18 +10,6 @@ export interface Paste {
   size: number;
 }
 
-/** Deterministic PRNG (mulberry32) so benchmark photos are identical run to run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function imagesIn(dir: string): string[] {
   return readdirSync(dir)
     .filter((f) => /\.(jpe?g|png)$/i.test(f))
