@@ -5,8 +5,9 @@
  */
 import { Test } from '@nestjs/testing';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import sharp from 'sharp';
+import { datasetsDir } from '@app/testing';
 import {
   FacePipeline,
   ImageRejectedError,
@@ -15,9 +16,7 @@ import {
   type ImageAnalysis,
 } from '@app/inference';
 
-const REPO = resolve(__dirname, '..');
-const DATASETS = process.env['FACECLUSTER_DATASETS'] ?? resolve(REPO, '..', 'shared', 'datasets');
-const MISC = join(DATASETS, 'misc');
+const MISC = join(datasetsDir(), 'misc');
 const HAVE_DATASETS = existsSync(MISC);
 const DEMO = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo');
 const describeWithDatasets = HAVE_DATASETS ? describe : describe.skip;
