@@ -116,12 +116,12 @@ export class IndexFileService {
   }
 
   private async indexFile(file: FileEntity): Promise<IndexOutcome> {
-    const { etag } = await this.storage.stat(file.bucket, file.objectKey);
-    if (file.etag && file.etag === etag && file.indexedTime && file.status !== FileStatus.Failed) {
+    const stat = await this.storage.stat(file.bucket, file.objectKey);
+    if (file.etag && file.etag === stat.etag && file.indexedTime && file.status !== FileStatus.Failed) {
       await this.files.markUnchanged(file.id);
       return { kind: 'unchanged' };
     }
-    const object = await this.storage.get(file.bucket, file.objectKey, this.config.MAX_OBJECT_BYTES);
+    const object = await this.storage.get(file.bucket, file.objectKey, this.config.MAX_OBJECT_BYTES, stat);
     const analysis: ImageAnalysis = await this.pipeline.analyze(object.body);
     const figures = analysis.faces.map(toNewFigure);
     this.metrics?.observeInferenceTimings(analysis.timings);

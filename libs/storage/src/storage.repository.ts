@@ -13,12 +13,15 @@ export interface StorageOptions {
 
 export const STORAGE_OPTIONS = Symbol('STORAGE_OPTIONS');
 
-export interface StoredObject {
-  body: Buffer;
+export interface ObjectStat {
   etag: string;
   size: number;
   contentType: string | null;
   lastModified: Date | null;
+}
+
+export interface StoredObject extends ObjectStat {
+  body: Buffer;
 }
 
 export interface ObjectListing {
@@ -62,30 +65,32 @@ export class StorageRepository {
     await this.client.removeObject(bucket, key);
   }
 
-  /** Reads a whole object, refusing more than `maxBytes`. Missing objects raise ObjectNotFoundError. */
-  async get(bucket: string, key: string, maxBytes: number): Promise<StoredObject> {
+  /**
+   * Reads a whole object, refusing more than `maxBytes`. Missing objects raise ObjectNotFoundError. Pass the
+   * `stat` a caller already has (e.g. to compare ETags) to save the HEAD request.
+   */
+  async get(bucket: string, key: string, maxBytes: number, known?: ObjectStat): Promise<StoredObject> {
     try {
-      const stat = await this.client.statObject(bucket, key);
+      const stat = known ?? (await this.stat(bucket, key));
       if (stat.size > maxBytes) throw new ObjectTooLargeError(bucket, key, stat.size, maxBytes);
       const stream = await this.client.getObject(bucket, key);
       const body = await readAll(stream, maxBytes, () => new ObjectTooLargeError(bucket, key, stat.size, maxBytes));
-      return {
-        body,
-        etag: stat.etag,
-        size: body.length,
-        contentType: (stat.metaData?.['content-type'] as string | undefined) ?? null,
-        lastModified: stat.lastModified ?? null,
-      };
+      return { ...stat, body, size: body.length };
     } catch (error) {
       throw await this.translate(error, bucket, key);
     }
   }
 
-  /** ETag and size without the body (to skip unchanged content). */
-  async stat(bucket: string, key: string): Promise<{ etag: string; size: number }> {
+  /** ETag, size and headers without the body (to skip unchanged content). */
+  async stat(bucket: string, key: string): Promise<ObjectStat> {
     try {
       const stat = await this.client.statObject(bucket, key);
-      return { etag: stat.etag, size: stat.size };
+      return {
+        etag: stat.etag,
+        size: stat.size,
+        contentType: (stat.metaData?.['content-type'] as string | undefined) ?? null,
+        lastModified: stat.lastModified ?? null,
+      };
     } catch (error) {
       throw await this.translate(error, bucket, key);
     }
