@@ -1,4 +1,3 @@
-import { APP_CONFIG, GatewayConfig } from '@app/config';
 import {
   ClusterDatasetJob,
   DomainError,
@@ -12,7 +11,7 @@ import {
 } from '@app/contracts';
 import { ClusterSortField, FigureClusterEntity, FigureClusterRepository, FileSearchRepository } from '@app/database';
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { z } from 'zod';
 import { isoTime, toRange } from '../common/imm-schemas';
@@ -72,7 +71,6 @@ function clusterUuid(objectId: string): string {
 @Injectable()
 export class FigureClusterService {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: GatewayConfig,
     private readonly lookup: ResourceLookupService,
     private readonly clusters: FigureClusterRepository,
     private readonly search: FileSearchRepository,
