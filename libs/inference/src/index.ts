@@ -2,9 +2,12 @@ export { InferenceModule, createFacePipeline } from './inference.module';
 export { FacePipeline, type AnalysisWithDiagnostics, type FaceCandidate } from './face-pipeline.service';
 export { ImageRejectedError, type ImageRejectedCode } from './image-rejected.error';
 export { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE } from './image.repository';
+export { defaultModelDir, InferenceRepository } from './inference.repository';
+export { rewriteModelForCpu, type RewriteReport } from './model-rewrite';
 export {
   ALL_FACE_ATTRIBUTES,
   INFERENCE_OPTIONS,
+  resolveInferenceOptions,
   type FaceAttributeName,
   type InferenceOptions,
 } from './inference.options';

@@ -19,6 +19,8 @@ export interface InferenceOptions {
   attributes?: readonly FaceAttributeName[];
   /** Channel order fed to the embedding model. Default 'bgr' (measured better on LFW, see bench/verify.ts). */
   embeddingChannelOrder?: 'bgr' | 'rgb';
+  /** Apply the exact CPU graph rewrites of model-rewrite.ts before loading (default true; false = models as shipped). */
+  rewriteModels?: boolean;
   /** Folder with the fr_*.onnx files; default: the faceplugin-face-recognition-js package's model folder. */
   modelDir?: string;
 }
@@ -36,6 +38,7 @@ export function resolveInferenceOptions(options: InferenceOptions): ResolvedInfe
     detectionScoreThreshold: options.detectionScoreThreshold ?? 0.8,
     attributes: options.attributes ?? ALL_FACE_ATTRIBUTES,
     embeddingChannelOrder: options.embeddingChannelOrder ?? 'bgr',
+    rewriteModels: options.rewriteModels ?? true,
     modelDir: options.modelDir,
   };
 }

@@ -1,7 +1,9 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { INFERENCE_OPTIONS, type FaceAttributeName, type ResolvedInferenceOptions } from './inference.options';
+import { rewriteModelForCpu } from './model-rewrite';
 
 /** The faceplugin models this pipeline uses, with their fixed input shapes (all batch 1). */
 export const MODEL_INPUTS = {
@@ -24,7 +26,8 @@ export function defaultModelDir(): string {
 
 /**
  * The only importer of onnxruntime-node. Sessions are created once per process (lazily on first use, or at
- * module init) and reused; each `run` is one batch-1 inference on the CPU provider.
+ * module init) and reused; each `run` is one batch-1 inference on the CPU provider. Model bytes pass through
+ * `rewriteModelForCpu` (exact rewrites that keep onnxruntime in its fast NCHWc layout) before loading.
  */
 @Injectable()
 export class InferenceRepository implements OnModuleInit, OnModuleDestroy {
@@ -70,7 +73,7 @@ export class InferenceRepository implements OnModuleInit, OnModuleDestroy {
     if (!session) {
       const spin = this.options.allowSpinning ? '1' : '0';
       const path = join(this.options.modelDir ?? defaultModelDir(), `fr_${model}.onnx`);
-      session = ort.InferenceSession.create(path, {
+      session = this.createSession(path, {
         executionProviders: ['cpu'],
         graphOptimizationLevel: 'all',
         intraOpNumThreads: this.options.intraOpThreads,
@@ -85,5 +88,10 @@ export class InferenceRepository implements OnModuleInit, OnModuleDestroy {
       session.catch(() => this.sessions.delete(model));
     }
     return session;
+  }
+
+  private async createSession(path: string, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
+    const bytes = this.options.rewriteModels ? rewriteModelForCpu(await readFile(path)).bytes : await readFile(path);
+    return ort.InferenceSession.create(bytes, options);
   }
 }
