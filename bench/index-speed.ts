@@ -96,6 +96,7 @@ async function main(): Promise<void> {
     ['lfw-250x250', lfw, MODES],
     ['12MP-4000x3000', large, [MODES[0], MODES[2]]],
   ] as const) {
+    if (buffers.length === 0) continue;
     for (const mode of modes) {
       for (const workers of workerCounts) {
         const r = await run(set, buffers as Buffer[], workers, mode);
