@@ -2,21 +2,29 @@
  * Scale benchmark on synthetic embeddings shaped like the real model's (512-d, same person ~0.68, different ~0).
  *
  *   npx ts-node -r tsconfig-paths/register --transpile-only bench/cluster-scale.ts \
- *     [--sizes 100000,1000000] [--adds 1000,10000] [--rebuild 100000] [--seed 1]
+ *     [--sizes 100000,1000000] [--adds 1000,10000] [--rebuild 100000] [--seed 1] [--path index|full]
  *
- * For each dataset size a child process builds the persisted state the clusterer app would load (cluster
+ * For each dataset size a child process builds the persisted state the clusterer app keeps (serialised cluster
  * summaries of people with >= 3 photos, the independent candidates of the others; identity sizes heavy-tailed,
- * P(size >= s) ~ 1/s, capped at 500) and times one incremental run per --adds value (60% of the new faces are new
- * photos of known people, the rest new people), sampling RSS from a helper thread. --rebuild N times clusterBatch
- * on N faces. Prints one JSON line per scenario.
+ * P(size >= s) ~ 1/s, capped at 500), builds the app's per-dataset ClusteringIndex from it (its cold start, timed
+ * apart), and times one incremental run per --adds value (60% of the new faces are new photos of known people,
+ * the rest new people) the way the clusterer app runs it: search the index with the new faces, load (deserialise)
+ * only the summaries and candidates it shortlists, clusterIncremental, apply the result to the index. RSS is
+ * sampled from a helper thread. `--path full` times the old path instead (every summary and candidate handed to
+ * clusterIncremental). --rebuild N times clusterBatch on N faces. Prints one JSON line per scenario.
  */
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import {
   ClusterSummary,
+  ClusteringIndex,
+  ClusteringResult,
   FaceInput,
+  RunScopeLoader,
   buildSummary,
+  deserializeSummary,
+  serializeSummary,
   clusterBatch,
   clusterIncremental,
   evaluateClustering,
@@ -161,7 +169,45 @@ function newFaces(
   return { faces, identityOf };
 }
 
-async function child(size: number, adds: number[], seed: number): Promise<void> {
+/** Stands in for the app's database: summaries stored serialised (bytea) and deserialised when loaded. */
+class Store implements RunScopeLoader {
+  private readonly summaries: Map<string, Buffer>;
+  private readonly independents: Map<string, FaceInput>;
+
+  constructor(state: State) {
+    this.summaries = new Map(state.clusters.map((c) => [c.clusterId, serializeSummary(c)]));
+    this.independents = new Map(state.candidates.map((f) => [f.faceId, f]));
+  }
+
+  clusters(ids: string[]): Promise<ClusterSummary[]> {
+    return Promise.resolve(
+      ids.flatMap((id) => {
+        const blob = this.summaries.get(id);
+        return blob ? [deserializeSummary(blob)] : [];
+      }),
+    );
+  }
+
+  candidates(ids: string[]): Promise<FaceInput[]> {
+    return Promise.resolve(ids.flatMap((id) => this.independents.get(id) ?? []));
+  }
+
+  /** The run's writes (the app's transaction), so that a later --adds value runs on the grown data set. */
+  write(faces: FaceInput[], r: ClusteringResult): void {
+    for (const m of r.merges) this.summaries.delete(m.from);
+    for (const c of [...r.createdClusters, ...r.updatedClusters]) this.summaries.set(c.clusterId, serializeSummary(c));
+    const clusterOf = new Map(r.assignments.map((a) => [a.faceId, a.clusterId]));
+    for (const f of faces) if (clusterOf.get(f.faceId) === null) this.independents.set(f.faceId, f);
+    for (const a of r.assignments) if (a.clusterId !== null) this.independents.delete(a.faceId);
+  }
+}
+
+const cpuSecondsSince = (start: NodeJS.CpuUsage): number => {
+  const used = process.cpuUsage(start);
+  return +((used.user + used.system) / 1e6).toFixed(2);
+};
+
+async function child(size: number, adds: number[], seed: number, path: string): Promise<void> {
   const sampler = new RssSampler();
   const random = seededRandom(seed);
   let t = Date.now();
@@ -174,16 +220,65 @@ async function child(size: number, adds: number[], seed: number): Promise<void> 
     `  [${size}] state: ${state.clusters.length} clusters, ${state.candidates.length} candidates, ${state.identities} people, ` +
       `summaries ${(summaryBytes / 2 ** 20).toFixed(0)} MiB, built in ${((Date.now() - t) / 1000).toFixed(1)} s, rss ${(process.memoryUsage.rss() / 2 ** 30).toFixed(2)} GiB`,
   );
+  let index: ClusteringIndex | null = null;
+  let store: Store | null = null;
+  if (path === 'full') {
+    store = new Store(state);
+    state.clusters = state.clusters.map((c) => ({
+      ...c,
+      sum: new Float32Array(0),
+      representatives: new Float32Array(0),
+    }));
+  }
+  if (path === 'index') {
+    sampler.reset();
+    t = Date.now();
+    const cpu = process.cpuUsage();
+    index = ClusteringIndex.create(DIM);
+    await index.addClusters(state.clusters);
+    await index.addCandidates(state.candidates);
+    console.log(
+      JSON.stringify({
+        scenario: 'index-cold-start',
+        datasetFaces: size,
+        seconds: (Date.now() - t) / 1000,
+        cpuSeconds: cpuSecondsSince(cpu),
+        peakRssGiB: +((await sampler.peak()) / 2 ** 30).toFixed(2),
+      }),
+    );
+    store = new Store(state);
+    // The store holds the serialised summaries now; the bench keeps only ids and directions of its own.
+    state.clusters = state.clusters.map((c) => ({
+      ...c,
+      sum: new Float32Array(0),
+      representatives: new Float32Array(0),
+    }));
+  }
   for (const add of adds) {
     const { faces, identityOf } = newFaces(state, add, seededRandom(seed + add));
     global.gc?.();
     sampler.reset();
     t = Date.now();
     const cpu = process.cpuUsage();
-    const r = await clusterIncremental(
-      { clusters: state.clusters, candidates: state.candidates, newFaces: faces },
-      newId,
-    );
+    const phases: Record<string, number> = {};
+    let r;
+    if (index) {
+      const scoped = await index.scope(faces, store!);
+      phases.scopeMs = Date.now() - t;
+      phases.scopedClusters = scoped.stats.clusters;
+      phases.scopedCandidates = scoped.stats.candidates;
+      r = await clusterIncremental(scoped.input, newId);
+      // The app applies the result to its index once the run's transaction has committed.
+      const applyStarted = Date.now();
+      await index.apply({ result: r, newFaces: faces });
+      phases.applyMs = Date.now() - applyStarted;
+      store!.write(faces, r);
+    } else {
+      // The old app path: every summary deserialised and every candidate handed to the run.
+      const all = await store!.clusters(state.clusters.map((c) => c.clusterId));
+      r = await clusterIncremental({ clusters: all, candidates: state.candidates, newFaces: faces }, newId);
+      store!.write(faces, r);
+    }
     const seconds = (Date.now() - t) / 1000;
     const cpuUsed = process.cpuUsage(cpu);
     const peak = await sampler.peak();
@@ -199,13 +294,14 @@ async function child(size: number, adds: number[], seed: number): Promise<void> 
     console.log(
       JSON.stringify({
         scenario: 'incremental',
+        path,
         datasetFaces: size,
         clusters: state.clusters.length,
         candidates: state.candidates.length,
         newFaces: add,
         seconds,
         cpuSeconds: +((cpuUsed.user + cpuUsed.system) / 1e6).toFixed(2),
-        timingsMs: r.stats.timings,
+        timingsMs: { ...phases, ...r.stats.timings },
         peakRssGiB: +(peak / 2 ** 30).toFixed(2),
         joinedExisting: r.stats.joinedExisting,
         joinedExistingPrecision: joined ? +(joinedRight / joined).toFixed(4) : 1,
@@ -271,7 +367,15 @@ async function rebuild(size: number, seed: number): Promise<void> {
 function spawnChild(args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const c = fork(__filename, args, {
-      execArgv: ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', '--max-old-space-size=8192'],
+      execArgv: [
+        '-r',
+        'ts-node/register/transpile-only',
+        '-r',
+        'tsconfig-paths/register',
+        '--max-old-space-size=8192',
+        // So that each scenario starts from a collected heap and peak RSS measures the run, not earlier garbage.
+        '--expose-gc',
+      ],
       stdio: 'inherit',
     });
     c.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`child ${args.join(' ')} exited ${code}`))));
@@ -282,11 +386,13 @@ async function main(): Promise<void> {
   const args = parseArgs();
   const seed = numberArg(args, 'seed', 1);
   const adds = (args.get('adds') ?? '1000,10000').split(',').map(Number);
-  if (args.has('child-size')) return child(numberArg(args, 'child-size', 0), adds, seed);
+  const path = args.get('path') ?? 'index';
+  if (path !== 'index' && path !== 'full') throw new Error('--path must be index or full');
+  if (args.has('child-size')) return child(numberArg(args, 'child-size', 0), adds, seed, path);
   if (args.has('child-rebuild')) return rebuild(numberArg(args, 'child-rebuild', 0), seed);
   const sizes = (args.get('sizes') ?? '100000,1000000').split(',').filter(Boolean).map(Number);
   for (const size of sizes)
-    await spawnChild(['--child-size', String(size), '--adds', adds.join(','), '--seed', String(seed)]);
+    await spawnChild(['--child-size', String(size), '--adds', adds.join(','), '--seed', String(seed), '--path', path]);
   const rebuilds = (args.get('rebuild') ?? '100000').split(',').filter(Boolean).map(Number);
   for (const size of rebuilds)
     if (size > 0) await spawnChild(['--child-rebuild', String(size), '--seed', String(seed)]);

@@ -14,6 +14,9 @@ import {
   buildSummary,
   chooseCover,
   clusterIncremental,
+  ClusteringIndex,
+  ClusteringIndexChange,
+  ClusteringResult,
   ClusterSummary,
   computeClusterStats,
   deserializeSummary,
@@ -24,6 +27,7 @@ import { MetricsService } from '@app/observability';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CLUSTER_RUN_HOOKS, ClusterRunHooks } from './cluster-run.hooks';
+import { ClusteringIndexRegistry } from './clustering-index.registry';
 import { DomainEventPublisher } from '@app/messaging';
 
 export interface RunContext {
@@ -45,6 +49,12 @@ export interface RunSummary {
   deletedClusters: number;
   rebuiltClusters: number;
   generation: number;
+}
+
+interface RunResult {
+  summary: RunSummary;
+  /** What the committed run changed, for the dataset's in-memory index. */
+  index: { from: number; to: number; change: ClusteringIndexChange };
 }
 
 export type RunOutcome =
@@ -120,8 +130,10 @@ function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
 
 /**
  * One clustering run of one dataset (IMM FaceClustering task). The whole run is one database transaction
- * holding the dataset's advisory lock: rebuild clusters that lost faces, cluster the new faces incrementally,
- * write assignments, clusters, merges and exact statistics, bump the dataset's cluster generation.
+ * holding the dataset's advisory lock: rebuild clusters that lost faces, cluster the new faces incrementally
+ * (loading only the clusters and candidates the dataset's in-memory index shortlists for them), write
+ * assignments, clusters, merges and exact statistics, bump the dataset's cluster generation; after the commit,
+ * update the index.
  */
 @Injectable()
 export class ClusterDatasetService {
@@ -133,6 +145,7 @@ export class ClusterDatasetService {
     private readonly clusters: FigureClusterRepository,
     private readonly tasks: TaskRepository,
     private readonly events: DomainEventPublisher,
+    private readonly indexes: ClusteringIndexRegistry,
     @Optional() @Inject(CLUSTER_RUN_HOOKS) private readonly hooks: ClusterRunHooks | null,
     @Optional() private readonly metrics?: MetricsService,
   ) {}
@@ -172,7 +185,10 @@ export class ClusterDatasetService {
       const started = Date.now();
       const run = await this.clusters.runClusteringTransaction(dataset.id, (tx) => this.cluster(tx, taskId, context));
       if (!run.acquired) return { kind: 'locked', taskId };
-      const s = run.result;
+      // Committed: only now may the in-memory index follow.
+      const { from, to, change } = run.result.index;
+      this.indexes.committed(dataset.id, from, to, change);
+      const s = run.result.summary;
       this.metrics?.observeClusterRun(Date.now() - started, s.newFaces);
       const finished = await this.tasks.finish(taskId, {
         status: TaskStatus.Succeeded,
@@ -226,44 +242,49 @@ export class ClusterDatasetService {
     }
   }
 
-  private async cluster(tx: ClusteringTransaction, taskId: string, context: RunContext): Promise<RunSummary> {
+  private async cluster(tx: ClusteringTransaction, taskId: string, context: RunContext): Promise<RunResult> {
     const changes: ClusterChangeRow[] = [];
+    const startGeneration = await tx.generation();
 
     // 1. Clusters whose members changed outside a run (files deleted or re-indexed): rebuild or delete.
-    const stored = await tx.clusters();
-    const counts = await tx.memberCounts();
-    const summaries = new Map<string, ClusterSummary>();
-    const stale: string[] = [];
-    for (const c of stored) {
-      const actual = counts.get(c.id) ?? 0;
-      const summary = c.summary ? deserializeSummary(c.summary) : null;
-      if (summary && summary.count === actual && actual > 0) summaries.set(c.id, summary);
-      else stale.push(c.id);
-    }
-    const emptied = stale.filter((id) => !counts.get(id));
-    const rebuilt = stale.filter((id) => counts.get(id));
+    const stale = await tx.staleClusters();
+    const emptied = stale.filter((c) => c.actual === 0).map((c) => c.id);
+    const rebuilt = stale.filter((c) => c.actual > 0).map((c) => c.id);
     const rebuiltMembers = groupBy(await tx.facesOfClusters(rebuilt), (f) => f.clusterId!);
-    for (const id of rebuilt) summaries.set(id, buildSummary(id, rebuiltMembers.get(id)!.map(toFaceInput)));
+    const rebuiltSummaries = new Map<string, ClusterSummary>(
+      rebuilt.map((id) => [id, buildSummary(id, rebuiltMembers.get(id)!.map(toFaceInput))]),
+    );
     await tx.deleteClusters(emptied);
     for (const id of emptied)
       changes.push({ kind: 'delete', fromClusterId: id, intoClusterId: null, reason: 'no faces left' });
     await this.tasks.setProgress(taskId, 10);
 
-    // 2. The incremental run: new faces, earlier independents as candidates, existing clusters as summaries.
-    const newFaces = await tx.facesInState('unavailable');
-    const candidates = newFaces.length > 0 ? await tx.facesInState('independent') : [];
+    // 2. The incremental run: the new faces, and only the clusters and earlier independents (candidates) the
+    //    dataset's index shortlists for them.
+    const newFaceRows = await tx.facesInState('unavailable');
+    const newFaces = newFaceRows.map(toFaceInput);
     const touched = new Set<string>(rebuilt);
-    const toWrite = new Map<string, ClusterSummary>(rebuilt.map((id) => [id, summaries.get(id)!]));
-    let result = null;
+    const toWrite = new Map<string, ClusterSummary>(rebuiltSummaries);
+    let result: ClusteringResult | null = null;
+    let candidates = 0;
     if (newFaces.length > 0) {
-      result = await clusterIncremental(
-        {
-          clusters: [...summaries.values()],
-          candidates: candidates.map(toFaceInput),
-          newFaces: newFaces.map(toFaceInput),
-        },
-        () => randomUUID(),
+      const index = await this.indexes.get(tx.datasetId, startGeneration, () =>
+        this.buildIndex(tx, newFaces[0].embedding.length),
       );
+      const deleted = new Set(emptied);
+      const { input, stats } = await index.scope(newFaces, {
+        clusters: async (ids) => {
+          const fromDb = ids.filter((id) => !rebuiltSummaries.has(id) && !deleted.has(id));
+          const rows = await tx.summariesOf(fromDb);
+          return [
+            ...ids.flatMap((id) => rebuiltSummaries.get(id) ?? []),
+            ...rows.flatMap((r) => (r.summary ? [deserializeSummary(r.summary)] : [])),
+          ];
+        },
+        candidates: async (ids) => (await tx.independentFaces(ids)).map(toFaceInput),
+      });
+      candidates = stats.candidates;
+      result = await clusterIncremental(input, () => randomUUID());
       await this.tasks.setProgress(taskId, 50);
 
       // 3. Writes: new clusters first (faces reference them), then assignments, merges, summaries.
@@ -286,12 +307,23 @@ export class ClusterDatasetService {
         toWrite.set(s.clusterId, s);
       }
     }
-    await tx.updateSummaries([...toWrite.values()].map((s) => ({ id: s.clusterId, summary: serializeSummary(s) })));
 
     // 4. Exact statistics and the best cover of every touched cluster, from its member rows.
     const touchedIds = [...touched];
     const members = groupBy(await tx.members(touchedIds), (m) => m.clusterId);
     const empty = touchedIds.filter((id) => !members.has(id));
+    // Faces deleted while this run was computing: the summary must count exactly the members (FaceCount), or the
+    // next run's stale check (FaceCount vs members) would miss the difference. Rare; rebuilt from the members.
+    const drifted = [...toWrite.values()].filter(
+      (s) => members.has(s.clusterId) && members.get(s.clusterId)!.length !== s.count,
+    );
+    if (drifted.length > 0) {
+      const faces = groupBy(await tx.facesOfClusters(drifted.map((s) => s.clusterId)), (f) => f.clusterId!);
+      for (const s of drifted)
+        toWrite.set(s.clusterId, buildSummary(s.clusterId, faces.get(s.clusterId)!.map(toFaceInput)));
+    }
+    for (const id of empty) toWrite.delete(id);
+    await tx.updateSummaries([...toWrite.values()].map((s) => ({ id: s.clusterId, summary: serializeSummary(s) })));
     await tx.writeStats(touchedIds.filter((id) => members.has(id)).map((id) => statsOf(id, members.get(id)!)));
     // Faces deleted while this run was computing can leave a just-touched cluster empty.
     await tx.deleteClusters(empty);
@@ -305,16 +337,51 @@ export class ClusterDatasetService {
 
     const createdIds = new Set(result?.createdClusters.map((c) => c.clusterId) ?? []);
     return {
-      newFaces: newFaces.length,
-      candidates: candidates.length,
-      joinedExisting: result?.stats.joinedExisting ?? 0,
-      independent: result?.stats.independent ?? 0,
-      createdClusters: result?.createdClusters.filter((c) => !empty.includes(c.clusterId)).length ?? 0,
-      updatedClusters: touchedIds.filter((id) => !createdIds.has(id) && members.has(id)).length,
-      merges: result?.merges.length ?? 0,
-      deletedClusters: changes.filter((c) => c.kind === 'delete').length + (result?.merges.length ?? 0),
-      rebuiltClusters: rebuilt.length,
-      generation,
+      summary: {
+        newFaces: newFaces.length,
+        candidates,
+        joinedExisting: result?.stats.joinedExisting ?? 0,
+        independent: result?.stats.independent ?? 0,
+        createdClusters: result?.createdClusters.filter((c) => !empty.includes(c.clusterId)).length ?? 0,
+        updatedClusters: touchedIds.filter((id) => !createdIds.has(id) && members.has(id)).length,
+        merges: result?.merges.length ?? 0,
+        deletedClusters: changes.filter((c) => c.kind === 'delete').length + (result?.merges.length ?? 0),
+        rebuiltClusters: rebuilt.length,
+        generation,
+      },
+      index: {
+        from: startGeneration,
+        to: generation,
+        change: {
+          result,
+          newFaces,
+          rebuilt: [...toWrite.values()],
+          deletedClusters: [...emptied, ...empty],
+        },
+      },
     };
+  }
+
+  /** The dataset's search index from its committed state, read in pages (cold start or another replica ran). */
+  private async buildIndex(tx: ClusteringTransaction, dim: number): Promise<ClusteringIndex> {
+    const started = Date.now();
+    const index = ClusteringIndex.create(dim);
+    const page = 2000;
+    for (let after: string | null = null; ;) {
+      const rows = await tx.summaryPage(after, page);
+      await index.addClusters(rows.flatMap((r) => (r.summary ? [deserializeSummary(r.summary)] : [])));
+      if (rows.length < page) break;
+      after = rows[rows.length - 1].id;
+    }
+    for (let after: string | null = null; ;) {
+      const rows = await tx.independentFacePage(after, page);
+      await index.addCandidates(rows.map(toFaceInput));
+      if (rows.length < page) break;
+      after = rows[rows.length - 1].id;
+    }
+    this.logger.log(
+      `Dataset ${tx.datasetId}: index built with ${index.clusters.size} clusters and ${index.candidates.size} independent faces in ${Date.now() - started} ms`,
+    );
+    return index;
   }
 }

@@ -7,6 +7,7 @@ import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { ClusterDatasetProcessor } from './cluster-dataset.processor';
 import { ClusterDatasetService } from './cluster-dataset.service';
 import { CLUSTER_RUN_HOOKS, ClusterRunHooks } from './cluster-run.hooks';
+import { ClusteringIndexRegistry } from './clustering-index.registry';
 
 export interface ClustererModuleOptions {
   /** Test seam, see ClusterRunHooks. */
@@ -21,6 +22,7 @@ export class ClustererModule {
       { provide: APP_CONFIG, useValue: config },
       ClusterDatasetService,
       ClusterDatasetProcessor,
+      ClusteringIndexRegistry,
     ];
     if (options.hooks) providers.push({ provide: CLUSTER_RUN_HOOKS, useValue: options.hooks });
     return {

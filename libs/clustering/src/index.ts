@@ -12,3 +12,5 @@ export type { LinkageGroup, LinkageInput } from './average-linkage';
 export { hashImageId } from './vector-math';
 export * from './synthetic-faces';
 export * from './clustering-metrics';
+export * from './vector-index';
+export * from './clustering-index';

@@ -121,7 +121,7 @@ export class OnnxNeighbourIndex implements NeighbourIndex {
 }
 
 /** x · R for a row-major x [n, dim] and R [dim, out], through onnxruntime when available. */
-async function project(x: Float32Array, dim: number, r: Float32Array, out: number): Promise<Float32Array> {
+export async function projectRows(x: Float32Array, dim: number, r: Float32Array, out: number): Promise<Float32Array> {
   const n = x.length / dim;
   const ort = loadOrt();
   if (ort && !ortBroken) {
@@ -154,6 +154,15 @@ async function project(x: Float32Array, dim: number, r: Float32Array, out: numbe
   return result;
 }
 
+/** A fixed Gaussian random projection [dim, out] scaled by 1/sqrt(out) (inner products kept in expectation). */
+export function randomProjection(dim: number, out: number, seed = 12345): Float32Array {
+  const random = seededRandom(seed);
+  const r = new Float32Array(dim * out);
+  const scale = 1 / Math.sqrt(out);
+  for (let i = 0; i < r.length; i++) r[i] = gaussian(random) * scale;
+  return r;
+}
+
 export interface ProjectedNeighbourIndexOptions {
   /** Dimensions after the random projection (search cost scales with it). */
   dims?: number;
@@ -182,11 +191,8 @@ export class ProjectedNeighbourIndex implements NeighbourIndex {
   private prepare(): Promise<{ r: Float32Array; index: NeighbourIndex }> {
     this.projected ??= (async () => {
       const out = this.options.dims ?? 128;
-      const random = seededRandom(this.options.seed ?? 12345);
-      const r = new Float32Array(this.dim * out);
-      const scale = 1 / Math.sqrt(out);
-      for (let i = 0; i < r.length; i++) r[i] = gaussian(random) * scale;
-      const projectedBase = await project(this.base, this.dim, r, out);
+      const r = randomProjection(this.dim, out, this.options.seed ?? 12345);
+      const projectedBase = await projectRows(this.base, this.dim, r, out);
       return { r, index: new OnnxNeighbourIndex(projectedBase, out) };
     })();
     return this.projected;
@@ -197,7 +203,7 @@ export class ProjectedNeighbourIndex implements NeighbourIndex {
     const out = index.dim;
     const nq = queries.length / this.dim;
     const shortlist = Math.min(this.size, Math.max(k + 8, k * (this.options.oversample ?? 4)));
-    const coarse = await index.search(await project(queries, this.dim, r, out), shortlist);
+    const coarse = await index.search(await projectRows(queries, this.dim, r, out), shortlist);
     const indices = new Int32Array(nq * k).fill(-1);
     const similarities = new Float32Array(nq * k).fill(-Infinity);
     const scored: Array<[number, number]> = [];

@@ -11,14 +11,6 @@ export interface ClusteringFaceRow {
   faceQuality: number;
 }
 
-/** A cluster's stored state at the start of a run. */
-export interface StoredCluster {
-  id: string;
-  name: string;
-  summary: Buffer | null;
-  faceCount: number;
-}
-
 /** The member attributes statistics and the cover choice are computed from. */
 export interface ClusterMemberRow {
   id: string;
@@ -74,22 +66,66 @@ export class ClusteringTransaction {
     readonly datasetId: string,
   ) {}
 
-  /** Every cluster of the dataset with its summary blob. */
-  clusters(): Promise<StoredCluster[]> {
+  /** Completed runs of the dataset (bumped by `bumpGeneration` at the end of each run). */
+  async generation(): Promise<number> {
+    const [row]: Array<{ generation: number }> = await this.manager.query(
+      `SELECT cluster_generation AS generation FROM datasets WHERE id = $1`,
+      [this.datasetId],
+    );
+    return row?.generation ?? 0;
+  }
+
+  /**
+   * Clusters whose stored state no longer matches their members (files deleted or re-indexed since the last
+   * run, or no summary): `face_count` is written from the members by every run, so a difference means faces
+   * left. One aggregate in the database; no summary is transferred.
+   */
+  staleClusters(): Promise<Array<{ id: string; actual: number }>> {
     return this.manager.query(
-      `SELECT id, name, summary, face_count AS "faceCount" FROM figure_clusters WHERE dataset_id = $1 ORDER BY create_time, id`,
+      `SELECT c.id, COALESCE(m.count, 0)::int AS actual
+         FROM figure_clusters c
+         LEFT JOIN (SELECT cluster_id, COUNT(*) AS count FROM figures
+                     WHERE dataset_id = $1 AND cluster_id IS NOT NULL GROUP BY cluster_id) m ON m.cluster_id = c.id
+        WHERE c.dataset_id = $1 AND (c.summary IS NULL OR c.face_count <> COALESCE(m.count, 0) OR m.count IS NULL)`,
       [this.datasetId],
     );
   }
 
-  /** Actual number of member faces per cluster (clusters without members are absent). */
-  async memberCounts(): Promise<Map<string, number>> {
-    const rows: Array<{ clusterId: string; count: number }> = await this.manager.query(
-      `SELECT cluster_id AS "clusterId", COUNT(*)::int AS count FROM figures
-        WHERE dataset_id = $1 AND cluster_id IS NOT NULL GROUP BY cluster_id`,
-      [this.datasetId],
+  /** The stored summaries of these clusters (absent ids are left out). */
+  summariesOf(clusterIds: string[]): Promise<Array<{ id: string; summary: Buffer | null }>> {
+    if (clusterIds.length === 0) return Promise.resolve([]);
+    return this.manager.query(
+      `SELECT id, summary FROM figure_clusters WHERE dataset_id = $1 AND id = ANY($2::uuid[])`,
+      [this.datasetId, clusterIds],
     );
-    return new Map(rows.map((r) => [r.clusterId, r.count]));
+  }
+
+  /** These faces if they are still independent (earlier candidates), oldest first. */
+  independentFaces(faceIds: string[]): Promise<ClusteringFaceRow[]> {
+    if (faceIds.length === 0) return Promise.resolve([]);
+    return this.manager.query(
+      `SELECT ${faceColumns} FROM figures
+        WHERE dataset_id = $1 AND cluster_state = 'independent' AND id = ANY($2::uuid[]) ORDER BY create_time, id`,
+      [this.datasetId, faceIds],
+    );
+  }
+
+  /** One page (by id) of every cluster's summary, to build the dataset's search index. */
+  summaryPage(afterId: string | null, limit: number): Promise<Array<{ id: string; summary: Buffer | null }>> {
+    return this.manager.query(
+      `SELECT id, summary FROM figure_clusters WHERE dataset_id = $1 AND ($2::uuid IS NULL OR id > $2::uuid)
+        ORDER BY id LIMIT $3`,
+      [this.datasetId, afterId, limit],
+    );
+  }
+
+  /** One page (by id) of the independent faces, to build the dataset's search index. */
+  independentFacePage(afterId: string | null, limit: number): Promise<ClusteringFaceRow[]> {
+    return this.manager.query(
+      `SELECT ${faceColumns} FROM figures WHERE dataset_id = $1 AND cluster_state = 'independent'
+          AND ($2::uuid IS NULL OR id > $2::uuid) ORDER BY id LIMIT $3`,
+      [this.datasetId, afterId, limit],
+    );
   }
 
   /** Faces in a clustering state ('unavailable' = new, 'independent' = earlier candidates), oldest first. */
