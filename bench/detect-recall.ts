@@ -43,19 +43,24 @@ async function main(): Promise<void> {
   const W = 4000;
   const H = 3000;
   try {
-    const jobs = Array.from({ length: photos }, async (_, p) => {
+    // Every random draw happens here, before any await: the photos run concurrently, so drawing inside them
+    // would interleave the sequence differently from run to run.
+    const plans = Array.from({ length: photos }, (_, p) =>
       // One face per grid cell of 560x560 px (7x5 cells), sizes cycling so each is used about equally.
-      const pastes: (Paste & { face: number })[] = [];
-      for (let cell = 0; cell < CELLS_X * CELLS_Y; cell++) {
+      Array.from({ length: CELLS_X * CELLS_Y }, (_, cell) => {
         const face = FACE_SIZES[(p * CELLS_X * CELLS_Y + cell) % FACE_SIZES.length];
         const crop = Math.round(face / FACE_IN_CROP);
         const cx = (cell % CELLS_X) * CELL;
         const cy = Math.floor(cell / CELLS_X) * CELL;
         const left = cx + Math.floor(random() * (CELL - crop));
         const top = cy + Math.floor(random() * (CELL - crop));
-        const image = await lfwFaceCrop(join(lfwDir, lfw[Math.floor(random() * lfw.length)]));
-        pastes.push({ image, left, top, size: crop, face });
-      }
+        return { file: lfw[Math.floor(random() * lfw.length)], left, top, size: crop, face };
+      }),
+    );
+    const jobs = plans.map(async (plan, p) => {
+      const pastes: (Paste & { face: number })[] = await Promise.all(
+        plan.map(async ({ file, ...paste }) => ({ ...paste, image: await lfwFaceCrop(join(lfwDir, file)) })),
+      );
       const photo = await composePhoto(backgrounds[p % backgrounds.length], W, H, pastes);
       const r = (await pool.run({
         kind: 'analyze',
