@@ -3,7 +3,7 @@
  *
  *   npx ts-node -r tsconfig-paths/register --transpile-only bench/cluster.ts \
  *     --dataset ../shared/datasets/lfw-dev [--batches 10] [--min-photos 4] [--distractors dir] [--hd pipeline|all]  (pipeline: the indexer's own IMM HD flags, the default; all: every face HD)
- *     [--seed 1] [--linkage 0.4] [--join 0.4] [--join-nonhd 0.45] [--merge 0.5] [--sweep]
+ *     [--seed 1] [--linkage 0.46] [--join 0.42] [--join-nonhd 0.42] [--small-margin 0.27] [--merge 0.55] [--sweep]
  *     [--embeddings .cache/embeddings/<file>.json]   (reuse an embedDataset cache file as is)
  *
  * Clusters every photo (people with fewer photos act as distractors), feeding them in N random-order batches to
@@ -137,6 +137,7 @@ async function main(): Promise<void> {
     ['join', 'joinThreshold'],
     ['join-nonhd', 'joinThresholdNonHD'],
     ['merge', 'mergeThreshold'],
+    ['small-margin', 'smallClusterMargin'],
     ['knn', 'knn'],
     ['min-edge', 'minEdgeSimilarity'],
   ];

@@ -166,6 +166,45 @@ describe('clusterIncremental', () => {
     for (const ps of members.values()) expect(new Set(ps).size).toBe(1);
     expect(members.size).toBe(sizes.filter((s) => s >= 3).length);
   });
+
+  it('asks more of a face joining a small cluster than a large one (smallClusterMargin)', async () => {
+    // Members all equal to u, so a face's mean cosine to a cluster is exactly its cosine to u (0.47 here).
+    const u = new Float32Array(DIM);
+    u[0] = 1;
+    const member = (c: string, i: number): FaceInput => ({
+      faceId: `${c}-m${i}`,
+      imageId: `${c}-img${i}`,
+      embedding: u,
+      isHD: true,
+      quality: 0.9,
+    });
+    const small = buildSummary(
+      'small',
+      [0, 1, 2].map((i) => member('small', i)),
+    );
+    const large = buildSummary(
+      'large',
+      Array.from({ length: 20 }, (_, i) => member('large', i)),
+    );
+    const face = (id: string): FaceInput => {
+      const e = new Float32Array(DIM);
+      e[0] = 0.47;
+      e[1] = Math.sqrt(1 - 0.47 * 0.47);
+      return { faceId: id, imageId: `img-${id}`, embedding: e, isHD: true, quality: 0.9 };
+    };
+    // Defaults: join 0.42 + 0.27 / n, i.e. 0.51 for 3 members, 0.4335 for 20.
+    const toSmall = await clusterIncremental({ clusters: [small], candidates: [], newFaces: [face('a')] });
+    expect(toSmall.assignments[0].clusterId).toBeNull();
+    const toLarge = await clusterIncremental({ clusters: [large], candidates: [], newFaces: [face('b')] });
+    expect(toLarge.assignments[0]).toMatchObject({ clusterId: 'large', reason: 'joined-existing' });
+    const noMargin = await clusterIncremental({
+      clusters: [small],
+      candidates: [],
+      newFaces: [face('c')],
+      options: { smallClusterMargin: 0 },
+    });
+    expect(noMargin.assignments[0].clusterId).toBe('small');
+  });
 });
 
 function clusterOfBatch(assignments: Array<{ faceId: string; clusterId: string | null }>, faceId: string) {

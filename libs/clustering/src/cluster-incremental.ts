@@ -152,7 +152,8 @@ class Run {
         if (local < 0) continue;
         const f = frozen[local];
         const score = dot(this.matrix, face * this.dim, f.sum, 0, this.dim) / f.count;
-        if (score >= thr) proposals.push({ face, cluster: clusterIdxs[local], score });
+        if (score >= thr + this.o.smallClusterMargin / f.count)
+          proposals.push({ face, cluster: clusterIdxs[local], score });
       }
     });
     proposals.sort((a, b) => b.score - a.score);

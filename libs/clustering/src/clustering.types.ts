@@ -36,6 +36,12 @@ export interface ClusteringOptions {
   joinThreshold: number;
   /** Same for non-HD faces (stricter or equal). */
   joinThresholdNonHD: number;
+  /**
+   * Extra mean cosine a face needs to join a cluster of n members: `smallClusterMargin / n` on top of its join
+   * threshold. The mean over few members is noisy, and one wrong face in a small cluster pulls its mean towards
+   * the wrong person, so that more of that person follow (drift).
+   */
+  smallClusterMargin: number;
   /** Mean pairwise cosine between two existing clusters for an automatic merge ("overwhelming evidence"). */
   mergeThreshold: number;
   /** Distinct HD images needed to create a cluster (IMM: 3). */
