@@ -8,7 +8,8 @@ import { onnx } from 'onnx-proto';
 import sharp from 'sharp';
 import { defaultModelDir, InferenceRepository, resolveInferenceOptions, rewriteModelForCpu } from '@app/inference';
 
-const opsOf = (bytes: Uint8Array): string[] => (onnx.ModelProto.decode(bytes).graph?.node ?? []).map((n) => n.opType ?? '');
+const opsOf = (bytes: Uint8Array): string[] =>
+  (onnx.ModelProto.decode(bytes).graph?.node ?? []).map((n) => n.opType ?? '');
 
 describe('rewriteModelForCpu', () => {
   const original = readFileSync(join(defaultModelDir(), 'fr_feature.onnx'));
@@ -37,10 +38,15 @@ describe('rewriteModelForCpu', () => {
     const shipped = new InferenceRepository(resolveInferenceOptions({ ...options, rewriteModels: false }));
     const rewritten = new InferenceRepository(resolveInferenceOptions({ ...options, rewriteModels: true }));
     const demo = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo');
-    const rgb = await sharp(join(demo, 'sample1.jpg')).resize(112, 112, { fit: 'cover' }).removeAlpha().raw().toBuffer();
+    const rgb = await sharp(join(demo, 'sample1.jpg'))
+      .resize(112, 112, { fit: 'cover' })
+      .removeAlpha()
+      .raw()
+      .toBuffer();
     const inputs = [rgb, Buffer.from(rgb.map((v) => 255 - v))].map((img) => {
       const x = new Float32Array(3 * 112 * 112);
-      for (let i = 0; i < 112 * 112; i++) for (let c = 0; c < 3; c++) x[c * 112 * 112 + i] = (img[i * 3 + c] - 127) / 128;
+      for (let i = 0; i < 112 * 112; i++)
+        for (let c = 0; c < 3; c++) x[c * 112 * 112 + i] = (img[i * 3 + c] - 127) / 128;
       return x;
     });
     try {

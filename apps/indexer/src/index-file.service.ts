@@ -11,7 +11,7 @@ import {
   TaskStatus,
 } from '@app/contracts';
 import { FileEntity, FileRepository, NewFigure, TaskRepository } from '@app/database';
-import { DetectedFace, FacePipeline, ImageAnalysis } from '@app/inference';
+import { DetectedFace, FaceAnalyzer, ImageAnalysis } from '@app/inference';
 import { StorageRepository } from '@app/storage';
 import { InjectQueue } from '@nestjs/bullmq';
 import { MetricsService } from '@app/observability';
@@ -80,7 +80,7 @@ export class IndexFileService {
     private readonly files: FileRepository,
     private readonly tasks: TaskRepository,
     private readonly storage: StorageRepository,
-    private readonly pipeline: FacePipeline,
+    private readonly pipeline: FaceAnalyzer,
     private readonly events: DomainEventPublisher,
     @InjectQueue(QueueName.Cluster) private readonly clusterQueue: Queue<ClusterDatasetJob>,
     @Optional() private readonly metrics?: MetricsService,

@@ -23,12 +23,15 @@ export class IndexerModule {
         ObservabilityModule.forRoot({ app: 'indexer', config }),
         StorageModule.register(storageOptions(config)),
         MessagingModule.forRoot(config, [QueueName.Index, QueueName.Scan, QueueName.Cluster]),
-        InferenceModule.register({
-          intraOpThreads: config.ORT_INTRA_OP_THREADS,
-          interOpThreads: config.ORT_INTER_OP_THREADS,
-          allowSpinning: config.ORT_ALLOW_SPINNING,
-          attributes: config.INDEXER_ATTRIBUTES,
-        }),
+        InferenceModule.register(
+          {
+            intraOpThreads: config.ORT_INTRA_OP_THREADS,
+            interOpThreads: config.ORT_INTER_OP_THREADS,
+            allowSpinning: config.ORT_ALLOW_SPINNING,
+            attributes: config.INDEXER_ATTRIBUTES,
+          },
+          config.INDEXER_INFERENCE_WORKERS,
+        ),
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

@@ -45,7 +45,13 @@ export const gatewayEnvSchema = commonEnvSchema.extend({
 
 export const indexerEnvSchema = commonEnvSchema.extend({
   INDEXER_PORT: port.default(3001),
-  INDEXER_CONCURRENCY: positiveInt.default(1),
+  INDEXER_CONCURRENCY: positiveInt.default(2),
+  /**
+   * Worker threads running the face models (each loads its own sessions, ~280 MB with every attribute). onnxruntime-node runs a model
+   * on the calling thread, so this, not INDEXER_CONCURRENCY, is how many cores inference uses; 0 runs it on the
+   * main thread (blocking the event loop while a model runs).
+   */
+  INDEXER_INFERENCE_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
   ORT_INTRA_OP_THREADS: positiveInt.default(1),
   ORT_INTER_OP_THREADS: positiveInt.default(1),
   ORT_ALLOW_SPINNING: bool.default(false),

@@ -21,6 +21,7 @@ import {
 } from './face-attributes';
 import { rejectReason, DEFAULT_FACE_FILTER, type CandidateEvidence } from './face-filter';
 import { faceQuality, isHighDefinition, sharpnessFromLaplacian } from './face-quality';
+import { FaceAnalyzer } from './face-analyzer';
 import type { AnalyzeOptions, DetectedFace, ImageAnalysis, StageTimings } from './face.types';
 import {
   cropResize,
@@ -96,12 +97,19 @@ function emptyTimings(): StageTimings {
  * -> 512-d embedding -> false-positive filter -> optional attributes, quality and thumbnail.
  */
 @Injectable()
-export class FacePipeline {
+export class FacePipeline extends FaceAnalyzer {
   constructor(
     private readonly images: ImageRepository,
     private readonly inference: InferenceRepository,
     @Inject(INFERENCE_OPTIONS) private readonly options: ResolvedInferenceOptions,
-  ) {}
+  ) {
+    super();
+  }
+
+  /** Loads the core models and the configured attributes' (Nest does this at module init). */
+  loadModels(): Promise<void> {
+    return this.inference.onModuleInit();
+  }
 
   async analyze(buffer: Buffer, options: AnalyzeOptions = {}): Promise<ImageAnalysis> {
     const {
@@ -208,10 +216,7 @@ export class FacePipeline {
       for (const tile of level.tiles) {
         const tensor = direct
           ? cropToTensor(image, tileBox(level.scale, tile), DETECTOR_WIDTH, DETECTOR_HEIGHT, NORM_127_128_RGB)
-          : toTensor(
-              extractWindow(levelImage, tile.left, tile.top, DETECTOR_WIDTH, DETECTOR_HEIGHT),
-              NORM_127_128_RGB,
-            );
+          : toTensor(extractWindow(levelImage, tile.left, tile.top, DETECTOR_WIDTH, DETECTOR_HEIGHT), NORM_127_128_RGB);
         const out = await this.inference.run('detect', tensor);
         all.push(...decodeTileDetections(out.scores, out.boxes, level, tile, threshold));
       }

@@ -111,7 +111,14 @@ export function warpAffine(src: RawRgb, outToSrc: Affine, width: number, height:
 }
 
 /** warpAffine without supersampling: one bilinear sample per output pixel, position advanced incrementally. */
-function warpBilinear(src: RawRgb, m: Affine, width: number, height: number, out: Uint8Array, acc: Float64Array): RawRgb {
+function warpBilinear(
+  src: RawRgb,
+  m: Affine,
+  width: number,
+  height: number,
+  out: Uint8Array,
+  acc: Float64Array,
+): RawRgb {
   const [a, b, c, d, e, f] = m;
   const sw = src.width;
   const sh = src.height;
@@ -156,7 +163,7 @@ function sampleWithBorder(src: RawRgb, x0: number, y0: number, fx: number, fy: n
   for (let k = 0; k < 4; k++) {
     const cx = x0 + (k & 1);
     const cy = y0 + (k >> 1);
-    const w = ((k & 1) === 1 ? fx : 1 - fx) * ((k >> 1) === 1 ? fy : 1 - fy);
+    const w = ((k & 1) === 1 ? fx : 1 - fx) * (k >> 1 === 1 ? fy : 1 - fy);
     if (cx >= 0 && cy >= 0 && cx < src.width && cy < src.height) {
       const i = (cy * src.width + cx) * 3;
       acc[0] += s[i] * w;

@@ -90,7 +90,10 @@ export class InferenceRepository implements OnModuleInit, OnModuleDestroy {
     return session;
   }
 
-  private async createSession(path: string, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
+  private async createSession(
+    path: string,
+    options: ort.InferenceSession.SessionOptions,
+  ): Promise<ort.InferenceSession> {
     const bytes = this.options.rewriteModels ? rewriteModelForCpu(await readFile(path)).bytes : await readFile(path);
     return ort.InferenceSession.create(bytes, options);
   }

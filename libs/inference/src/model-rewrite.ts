@@ -47,8 +47,15 @@ export function rewriteModelForCpu(model: Uint8Array): { bytes: Uint8Array; repo
     const ones = constant('one', new Float32Array(channels).fill(1));
     const zeros = constant('zero', new Float32Array(channels));
     const a = constant('a', slope);
-    const oneMinusA = constant('one_minus_a', slope.map((v) => 1 - v));
-    const epsilon = onnx.AttributeProto.create({ name: 'epsilon', type: onnx.AttributeProto.AttributeType.FLOAT, f: 0 });
+    const oneMinusA = constant(
+      'one_minus_a',
+      slope.map((v) => 1 - v),
+    );
+    const epsilon = onnx.AttributeProto.create({
+      name: 'epsilon',
+      type: onnx.AttributeProto.AttributeType.FLOAT,
+      f: 0,
+    });
     const [z] = node.input;
     nodes.push(
       onnx.NodeProto.create({ opType: 'Relu', name: `${base}_relu`, input: [z], output: [`${base}_relu`] }),

@@ -1,0 +1,73 @@
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { extname, join } from 'node:path';
+import { Piscina } from 'piscina';
+import { FaceAnalyzer } from './face-analyzer';
+import type { AnalyzerResult, AnalyzerTask } from './face-analyzer.worker';
+import type { AnalyzeOptions, ImageAnalysis } from './face.types';
+import { ImageRejectedError } from './image-rejected.error';
+import { INFERENCE_OPTIONS, type ResolvedInferenceOptions } from './inference.options';
+
+/** Worker-pool size; a separate token so the options object stays what a single pipeline needs. */
+export const ANALYZER_WORKERS = Symbol('ANALYZER_WORKERS');
+
+/**
+ * Runs the face pipeline on a fixed number of worker threads (piscina), each with its own onnxruntime sessions.
+ * Tasks queue in the pool and go to the first idle thread. A rejected image comes back as the same
+ * `ImageRejectedError` the in-thread pipeline throws; a thread that dies (native crash, out of memory) fails
+ * its task with an ordinary error, which callers treat as transient, and piscina starts a new thread.
+ */
+@Injectable()
+export class FaceAnalyzerPool extends FaceAnalyzer implements OnModuleInit, OnModuleDestroy {
+  private readonly pool: Piscina<AnalyzerTask, AnalyzerResult>;
+
+  constructor(
+    @Inject(INFERENCE_OPTIONS) options: ResolvedInferenceOptions,
+    @Inject(ANALYZER_WORKERS) readonly threads: number,
+  ) {
+    super();
+    // From TypeScript sources the worker needs ts-node registered in its thread first; compiled, it is plain JS.
+    const entry = extname(__filename) === '.ts' ? 'face-analyzer.worker-ts.js' : 'face-analyzer.worker.js';
+    this.pool = new Piscina<AnalyzerTask, AnalyzerResult>({
+      filename: join(__dirname, entry),
+      minThreads: threads,
+      maxThreads: threads,
+      // Sessions are costly to create: threads live as long as the pool.
+      idleTimeout: Number.POSITIVE_INFINITY,
+      workerData: options,
+    });
+  }
+
+  /** Resolves when every thread has its models loaded (fails the app's start when a model cannot load). */
+  async onModuleInit(): Promise<void> {
+    await Promise.all(Array.from({ length: this.threads }, () => this.pool.run({ kind: 'load' })));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.pool.destroy();
+  }
+
+  async analyze(buffer: Buffer, options?: AnalyzeOptions): Promise<ImageAnalysis> {
+    const result = await this.pool.run({ kind: 'analyze', image: buffer, options });
+    if (result.kind === 'rejected') throw new ImageRejectedError(result.code, result.message);
+    if (result.kind !== 'analysis') throw new Error(`unexpected worker result ${result.kind}`);
+    const { analysis } = result;
+    // Structured clone turns Buffers into plain Uint8Arrays; callers expect Buffers.
+    for (const face of analysis.faces) {
+      if (face.thumbnail && !Buffer.isBuffer(face.thumbnail)) {
+        const t: Uint8Array = face.thumbnail;
+        face.thumbnail = Buffer.from(t.buffer, t.byteOffset, t.byteLength);
+      }
+    }
+    return analysis;
+  }
+
+  /** Threads currently alive in the pool. */
+  get liveThreads(): number {
+    return this.pool.threads.length;
+  }
+
+  /** Tasks waiting for a thread (for metrics). */
+  get queueSize(): number {
+    return this.pool.queueSize;
+  }
+}
