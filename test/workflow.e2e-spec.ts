@@ -211,9 +211,10 @@ describe('seed workflow (HTTP, real stack)', () => {
       expect([clusterOf.get(person), 'figure-cluster-id-independent']).toContain(id);
       if (id === clusterOf.get(person)) joined.set(person, joined.get(person)! + 1);
     }
-    // The clustering thresholds are conservative (a false merge is worse than a missed face); with these
-    // photos at most one face of the 16 misses its cluster (leonard5: mean cosine 0.44 to leonard 1-3).
-    expect([...joined.values()].reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(15);
+    // The clustering thresholds are conservative (a false merge is worse than a missed face), the more so for
+    // young clusters (a 3-face cluster asks a mean cosine of 0.51, see smallClusterMargin); with these photos at
+    // most two faces of the 16 miss their cluster (e.g. leonard5: mean cosine 0.44 to leonard 1-3).
+    expect([...joined.values()].reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(14);
     for (const c of found) {
       const person = [...clusterOf.entries()].find(([, id]) => id === c.ObjectId)![0];
       expect(c).toMatchObject({ FaceCount: 3 + joined.get(person)!, ImageCount: 3 + joined.get(person)! });
