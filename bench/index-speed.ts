@@ -2,16 +2,24 @@
  * Indexing throughput of the face pipeline.
  *   npm run bench:index -- [--lfw-images 200] [--large-images 6] [--workers 1,2] (0 = in-process)
  * LFW-size photos (250x250, ~1 face) and 12 MP photos (4000x3000, multi-face photos upscaled), each with
- * (a) detect+landmarks+embed, (b) + pose, age, gender, (c) everything (+ emotion, eyes, thumbnails); in-process
- * runs with 1 and 2 worker threads. Throughput is wall-clock and per CPU-second (the machine is shared).
+ * (a) detect+landmarks+embed, (b) + pose, age, gender, (c) everything (+ emotion, eyes, thumbnails); each
+ * runs through the indexer's FaceAnalyzerPool with 1 and 2 worker threads (0 = the pipeline on the main thread).
+ * Throughput is wall-clock and per CPU-second (the machine is shared).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AnalyzeOptions, FaceAttributeName, StageTimings } from '@app/inference';
+import {
+  createFacePipeline,
+  FaceAnalyzerPool,
+  resolveInferenceOptions,
+  type AnalyzeOptions,
+  type FaceAnalyzer,
+  type FaceAttributeName,
+  type ImageAnalysis,
+  type StageTimings,
+} from '@app/inference';
 import { datasetsRoot, numberArg, parseArgs } from './lib/args';
 import { listImages } from './lib/embed-dataset';
-import { PipelinePool } from './lib/pipeline-pool';
-import type { AnalyzeSummary } from './lib/pipeline-tasks';
 import { imagesIn, upscaledPhoto } from './lib/synthetic-photos';
 
 const MODES: { name: string; attributes: FaceAttributeName[]; thumbnails: boolean }[] = [
@@ -35,20 +43,26 @@ interface RunResult {
 }
 
 async function run(set: string, buffers: Buffer[], workers: number, mode: (typeof MODES)[number]): Promise<RunResult> {
-  const pool = new PipelinePool(workers, { intraOpThreads: 1, interOpThreads: 1, allowSpinning: false });
+  // The indexer's own analyzer: its worker-thread pool (what INDEXER_INFERENCE_WORKERS sets), or the pipeline on
+  // this thread for workers = 0.
+  const inference = { intraOpThreads: 1, interOpThreads: 1, allowSpinning: false };
+  const pool = workers > 0 ? new FaceAnalyzerPool(resolveInferenceOptions(inference), workers) : undefined;
+  await pool?.onModuleInit();
+  const analyzer: FaceAnalyzer = pool ?? createFacePipeline(inference);
   const options: AnalyzeOptions = { attributes: mode.attributes, thumbnails: mode.thumbnails };
   try {
     // Warm-up: load sessions in every worker, JIT the JS.
     await Promise.all(
       Array.from({ length: Math.max(1, workers) * 2 }, (_, i) =>
-        pool.run({ kind: 'analyze', buffer: buffers[i % buffers.length], options }),
+        analyzer.analyze(buffers[i % buffers.length], options),
       ),
     );
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    const results = (await Promise.all(
-      buffers.map((buffer) => pool.run({ kind: 'analyze', buffer, options })),
-    )) as AnalyzeSummary[];
+    // In-thread: one image at a time; pooled: all queued, each thread takes the next when idle.
+    const results: ImageAnalysis[] = [];
+    if (pool === undefined) for (const buffer of buffers) results.push(await analyzer.analyze(buffer, options));
+    else results.push(...(await Promise.all(buffers.map((buffer) => analyzer.analyze(buffer, options)))));
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
@@ -72,7 +86,7 @@ async function run(set: string, buffers: Buffer[], workers: number, mode: (typeo
       msPerImage,
     };
   } finally {
-    await pool.close();
+    await pool?.onModuleDestroy();
   }
 }
 
