@@ -192,6 +192,14 @@ class Store implements RunScopeLoader {
     return Promise.resolve(ids.flatMap((id) => this.independents.get(id) ?? []));
   }
 
+  allClusterIds(): string[] {
+    return [...this.summaries.keys()];
+  }
+
+  allCandidates(): FaceInput[] {
+    return [...this.independents.values()];
+  }
+
   /** The run's writes (the app's transaction), so that a later --adds value runs on the grown data set. */
   write(faces: FaceInput[], r: ClusteringResult): void {
     for (const m of r.merges) this.summaries.delete(m.from);
@@ -275,8 +283,8 @@ async function child(size: number, adds: number[], seed: number, path: string): 
       store!.write(faces, r);
     } else {
       // The old app path: every summary deserialised and every candidate handed to the run.
-      const all = await store!.clusters(state.clusters.map((c) => c.clusterId));
-      r = await clusterIncremental({ clusters: all, candidates: state.candidates, newFaces: faces }, newId);
+      const all = await store!.clusters(store!.allClusterIds());
+      r = await clusterIncremental({ clusters: all, candidates: store!.allCandidates(), newFaces: faces }, newId);
       store!.write(faces, r);
     }
     const seconds = (Date.now() - t) / 1000;
