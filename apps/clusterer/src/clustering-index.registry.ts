@@ -67,7 +67,9 @@ export class ClusteringIndexRegistry {
     };
     this.entries.set(datasetId, next);
     next.index.catch((error: unknown) => {
-      this.logger.warn(`Index of dataset ${datasetId} dropped: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(
+        `Index of dataset ${datasetId} dropped: ${error instanceof Error ? error.message : String(error)}`,
+      );
       if (this.entries.get(datasetId) === next) this.entries.delete(datasetId);
     });
   }
