@@ -17,6 +17,11 @@ export interface RewriteReport {
 }
 
 export function rewriteModelForCpu(model: Uint8Array): { bytes: Uint8Array; report: RewriteReport } {
+  // Op types are plain strings in the protobuf: a model without "PRelu" anywhere is returned without decoding
+  // (fr_expression alone is 28 MB; every worker thread loads every model at start).
+  if (Buffer.from(model.buffer, model.byteOffset, model.byteLength).indexOf('PRelu') < 0) {
+    return { bytes: model, report: { preluRewritten: 0 } };
+  }
   const proto = onnx.ModelProto.decode(model);
   const graph = proto.graph;
   if (!graph) return { bytes: model, report: { preluRewritten: 0 } };
