@@ -65,9 +65,4 @@ export class FaceAnalyzerPool extends FaceAnalyzer implements OnModuleInit, OnMo
   get liveThreads(): number {
     return this.pool.threads.length;
   }
-
-  /** Tasks waiting for a thread (for metrics). */
-  get queueSize(): number {
-    return this.pool.queueSize;
-  }
 }
