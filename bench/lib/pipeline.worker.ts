@@ -1,13 +1,10 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'piscina';
 import { createFacePipeline, type InferenceOptions } from '@app/inference';
-import { runTask, type WorkerTask } from './pipeline-tasks';
+import { runTask, type WorkerResult, type WorkerTask } from './pipeline-tasks';
 
-/** Worker-thread entry: one FacePipeline (own onnxruntime sessions) per worker. */
-const pipeline = createFacePipeline(workerData as InferenceOptions);
-parentPort!.on('message', (msg: { id: number; task: WorkerTask }) => {
-  runTask(pipeline, msg.task).then(
-    (result) => parentPort!.postMessage({ id: msg.id, result }),
-    (error: unknown) =>
-      parentPort!.postMessage({ id: msg.id, error: error instanceof Error ? error.message : String(error) }),
-  );
-});
+/** Worker-thread module of PipelinePool: one FacePipeline (own onnxruntime sessions) per thread. */
+const pipeline = createFacePipeline((workerData as { options: InferenceOptions }).options);
+
+export default function handle(task: WorkerTask): Promise<WorkerResult> {
+  return runTask(pipeline, task);
+}

@@ -2,10 +2,21 @@ import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { extname, join } from 'node:path';
 import { Piscina } from 'piscina';
 import { FaceAnalyzer } from './face-analyzer';
-import type { AnalyzerResult, AnalyzerTask } from './face-analyzer.worker';
+import type { AnalyzerResult, AnalyzerTask, AnalyzerWorkerData } from './face-analyzer.worker';
 import type { AnalyzeOptions, ImageAnalysis } from './face.types';
 import { ImageRejectedError } from './image-rejected.error';
 import { INFERENCE_OPTIONS, type ResolvedInferenceOptions } from './inference.options';
+
+/**
+ * Where piscina finds a worker module given without extension: compiled, `filename` is the `.js` beside it;
+ * from TypeScript sources, `filename` is ts-worker-entry.js, which registers ts-node in the thread and then
+ * loads `entry` (pass it as `workerData.entry`).
+ */
+export function workerModule(withoutExtension: string): { filename: string; entry: string } {
+  return extname(__filename) === '.ts'
+    ? { filename: join(__dirname, 'ts-worker-entry.js'), entry: `${withoutExtension}.ts` }
+    : { filename: `${withoutExtension}.js`, entry: `${withoutExtension}.js` };
+}
 
 /** Worker-pool size; a separate token so the options object stays what a single pipeline needs. */
 export const ANALYZER_WORKERS = Symbol('ANALYZER_WORKERS');
@@ -25,15 +36,14 @@ export class FaceAnalyzerPool extends FaceAnalyzer implements OnModuleInit, OnMo
     @Inject(ANALYZER_WORKERS) readonly threads: number,
   ) {
     super();
-    // From TypeScript sources the worker needs ts-node registered in its thread first; compiled, it is plain JS.
-    const entry = extname(__filename) === '.ts' ? 'face-analyzer.worker-ts.js' : 'face-analyzer.worker.js';
+    const worker = workerModule(join(__dirname, 'face-analyzer.worker'));
     this.pool = new Piscina<AnalyzerTask, AnalyzerResult>({
-      filename: join(__dirname, entry),
+      filename: worker.filename,
       minThreads: threads,
       maxThreads: threads,
       // Sessions are costly to create: threads live as long as the pool.
       idleTimeout: Number.POSITIVE_INFINITY,
-      workerData: options,
+      workerData: { entry: worker.entry, options } satisfies AnalyzerWorkerData,
     });
   }
 
