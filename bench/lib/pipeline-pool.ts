@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { Piscina } from 'piscina';
-import { createFacePipeline, workerModule, type FacePipeline, type InferenceOptions } from '@app/inference';
+import type { Piscina } from 'piscina';
+import { createFacePipeline, fixedWorkerPool, type FacePipeline, type InferenceOptions } from '@app/inference';
 import { runTask, type WorkerResult, type WorkerTask } from './pipeline-tasks';
 
 /**
@@ -20,14 +20,7 @@ export class PipelinePool {
       this.local = createFacePipeline(options);
       return;
     }
-    const worker = workerModule(join(__dirname, 'pipeline.worker'));
-    this.pool = new Piscina<WorkerTask, WorkerResult>({
-      filename: worker.filename,
-      minThreads: size,
-      maxThreads: size,
-      idleTimeout: Number.POSITIVE_INFINITY,
-      workerData: { entry: worker.entry, options },
-    });
+    this.pool = fixedWorkerPool<WorkerTask, WorkerResult>(join(__dirname, 'pipeline.worker'), size, { options });
   }
 
   run(task: WorkerTask): Promise<WorkerResult> {

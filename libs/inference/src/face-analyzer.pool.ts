@@ -8,14 +8,24 @@ import { ImageRejectedError } from './image-rejected.error';
 import { INFERENCE_OPTIONS, type ResolvedInferenceOptions } from './inference.options';
 
 /**
- * Where piscina finds a worker module given without extension: compiled, `filename` is the `.js` beside it;
- * from TypeScript sources, `filename` is ts-worker-entry.js, which registers ts-node in the thread and then
- * loads `entry` (pass it as `workerData.entry`).
+ * A piscina pool of exactly `threads` threads that live as long as the pool (the workers here hold onnxruntime
+ * sessions, costly to create), running the worker module `withoutExtension`: compiled, the `.js` beside it;
+ * from TypeScript sources, ts-worker-entry.js, which registers ts-node in the thread and then loads the `.ts`
+ * named by `workerData.entry`. The module reads `data` as its `workerData`.
  */
-export function workerModule(withoutExtension: string): { filename: string; entry: string } {
-  return extname(__filename) === '.ts'
-    ? { filename: join(__dirname, 'ts-worker-entry.js'), entry: `${withoutExtension}.ts` }
-    : { filename: `${withoutExtension}.js`, entry: `${withoutExtension}.js` };
+export function fixedWorkerPool<Task, Result>(
+  withoutExtension: string,
+  threads: number,
+  data: object,
+): Piscina<Task, Result> {
+  const fromSources = extname(__filename) === '.ts';
+  return new Piscina<Task, Result>({
+    filename: fromSources ? join(__dirname, 'ts-worker-entry.js') : `${withoutExtension}.js`,
+    minThreads: threads,
+    maxThreads: threads,
+    idleTimeout: Number.POSITIVE_INFINITY,
+    workerData: { ...data, entry: `${withoutExtension}${fromSources ? '.ts' : '.js'}` },
+  });
 }
 
 /** Worker-pool size; a separate token so the options object stays what a single pipeline needs. */
@@ -36,15 +46,9 @@ export class FaceAnalyzerPool extends FaceAnalyzer implements OnModuleInit, OnMo
     @Inject(ANALYZER_WORKERS) readonly threads: number,
   ) {
     super();
-    const worker = workerModule(join(__dirname, 'face-analyzer.worker'));
-    this.pool = new Piscina<AnalyzerTask, AnalyzerResult>({
-      filename: worker.filename,
-      minThreads: threads,
-      maxThreads: threads,
-      // Sessions are costly to create: threads live as long as the pool.
-      idleTimeout: Number.POSITIVE_INFINITY,
-      workerData: { entry: worker.entry, options } satisfies AnalyzerWorkerData,
-    });
+    this.pool = fixedWorkerPool<AnalyzerTask, AnalyzerResult>(join(__dirname, 'face-analyzer.worker'), threads, {
+      options,
+    } satisfies Omit<AnalyzerWorkerData, 'entry'>);
   }
 
   /** Resolves when every thread has its models loaded (fails the app's start when a model cannot load). */

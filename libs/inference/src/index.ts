@@ -1,6 +1,6 @@
 export { InferenceModule, createFacePipeline } from './inference.module';
 export { FaceAnalyzer } from './face-analyzer';
-export { FaceAnalyzerPool, workerModule } from './face-analyzer.pool';
+export { FaceAnalyzerPool, fixedWorkerPool } from './face-analyzer.pool';
 export { FacePipeline, type AnalysisWithDiagnostics, type FaceCandidate } from './face-pipeline.service';
 export { ImageRejectedError, type ImageRejectedCode } from './image-rejected.error';
 export { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE } from './image.repository';
