@@ -605,6 +605,46 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
         .expect(200);
       expect(succeeded.body.Tasks.every((t: { Status: string }) => t.Status === 'Succeeded')).toBe(true);
 
+      // IMM's sort keys, each paged one task at a time: the pages join into one ordered list of every task.
+      interface Listed {
+        TaskId: string;
+        StartTime: string;
+        EndTime?: string;
+      }
+      const pagesOf = async (extra: Record<string, unknown>): Promise<Listed[]> => {
+        const out: Listed[] = [];
+        let next = '';
+        do {
+          const res = await gw
+            .call('ListTasks', { ProjectName: 'alpha', MaxResults: 1, ...extra, ...(next ? { NextToken: next } : {}) })
+            .expect(200);
+          out.push(...(res.body.Tasks as Listed[]));
+          next = res.body.NextToken;
+        } while (next);
+        return out;
+      };
+      const byId = await pagesOf({});
+      expect(byId.map((t) => t.TaskId)).toEqual([...all].sort());
+      const byStartDesc = await pagesOf({ Sort: 'StartTime', Order: 'desc' });
+      expect(byStartDesc).toHaveLength(all.length);
+      const starts = byStartDesc.map((t) => Date.parse(t.StartTime));
+      expect(starts).toEqual([...starts].sort((a, b) => b - a));
+      const byEnd = await pagesOf({ Sort: 'EndTime', Order: 'asc' });
+      expect(new Set(byEnd.map((t) => t.TaskId))).toEqual(new Set(all));
+      // Finished tasks by end time, then the ones still running (no end time yet).
+      const ends = byEnd.map((t) => (t.EndTime ? Date.parse(t.EndTime) : Infinity));
+      expect(ends).toEqual([...ends].sort((a, b) => a - b));
+
+      const firstPage = await gw
+        .call('ListTasks', { ProjectName: 'alpha', MaxResults: 1, Sort: 'EndTime' })
+        .expect(200);
+      const mixed = await gw
+        .call('ListTasks', { ProjectName: 'alpha', Sort: 'StartTime', NextToken: firstPage.body.NextToken })
+        .expect(400);
+      expect(mixed.body.Code).toBe('InvalidNextToken');
+      const badSort = await gw.call('ListTasks', { ProjectName: 'alpha', Sort: 'TaskStartTime' }).expect(400);
+      expect(badSort.body.Message).toMatch(/Sort/);
+
       const id = all[0];
       expect(await gw.app.get(TaskJanitorService).purge(new Date(Date.now() + 8 * 86_400_000))).toBeGreaterThan(0);
       await gw.call('GetTask', { ProjectName: 'alpha', TaskType: id.split('-')[0], TaskId: id }).expect(404);

@@ -24,7 +24,8 @@ export const listTasksSchema = z.strictObject({
     .optional(),
   StartTimeRange: timeRange.optional(),
   EndTimeRange: timeRange.optional(),
-  Sort: z.enum(['TaskStartTime'], 'must be TaskStartTime').optional(),
+  /** IMM: TaskId (default), StartTime or EndTime; Order asc (default) or desc. */
+  Sort: z.enum(['TaskId', 'StartTime', 'EndTime'], 'must be TaskId, StartTime or EndTime').optional(),
   Order: z.enum(['asc', 'desc', 'ASC', 'DESC'], 'must be asc or desc').optional(),
   MaxResults: maxResults.optional(),
   NextToken: nextToken.optional(),

@@ -1,6 +1,6 @@
 import { APP_CONFIG, GatewayConfig } from '@app/config';
 import { InvalidArgumentError, newEventId, newTaskId, ResourceNotFoundError } from '@app/contracts';
-import { NewTask, TaskRepository } from '@app/database';
+import { NewTask, TaskRepository, taskSortValue } from '@app/database';
 import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { toRange } from '../common/imm-schemas';
@@ -9,7 +9,16 @@ import { ResourceLookupService } from '../common/resource-lookup.service';
 import { ListTasksRequest } from './task.dto';
 import { parseTagSelector, toImmTask } from './task.mapper';
 
-const taskCursor = z.strictObject({ o: z.enum(['ASC', 'DESC']), t: cursorPart.time, i: z.string().min(1).max(128) });
+// The sort value is the last row's task id (TaskId) or its time (StartTime, EndTime; 'infinity' = no end yet).
+const taskCursor = z.discriminatedUnion('s', [
+  z.strictObject({ s: z.literal('TaskId'), o: z.enum(['ASC', 'DESC']), v: cursorPart.name, i: cursorPart.name }),
+  z.strictObject({
+    s: z.enum(['StartTime', 'EndTime']),
+    o: z.enum(['ASC', 'DESC']),
+    v: z.union([cursorPart.time, z.literal('infinity')]),
+    i: cursorPart.name,
+  }),
+]);
 
 @Injectable()
 export class TaskService {
@@ -56,10 +65,12 @@ export class TaskService {
     return toImmTask(task, project.name);
   }
 
+  /** ListTasks with IMM's defaults: sorted by TaskId, ascending; keyset pages whatever the sort. */
   async list(request: ListTasksRequest): Promise<Record<string, unknown>> {
-    const order = (request.Order ?? 'desc').toUpperCase() as 'ASC' | 'DESC';
+    const sort = request.Sort ?? 'TaskId';
+    const order = (request.Order ?? 'asc').toUpperCase() as 'ASC' | 'DESC';
     const cursor = decodeNextToken(request.NextToken, taskCursor);
-    if (cursor && cursor.o !== order)
+    if (cursor && (cursor.o !== order || cursor.s !== sort))
       throw new InvalidArgumentError('The parameter NextToken does not belong to this query.', 'InvalidNextToken');
     const project = await this.lookup.project(request.ProjectName);
     const limit = request.MaxResults || 100;
@@ -70,9 +81,10 @@ export class TaskService {
       tagSelector: parseTagSelector(request.TagSelector),
       startTimeRange: toRange(request.StartTimeRange),
       endTimeRange: toRange(request.EndTimeRange),
+      sort,
       order,
       limit: limit + 1,
-      ...(cursor ? { after: { startTime: new Date(cursor.t), id: cursor.i } } : {}),
+      ...(cursor ? { after: { value: cursor.v, id: cursor.i } } : {}),
     });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
@@ -80,7 +92,9 @@ export class TaskService {
       ProjectName: project.name,
       Tasks: page.map((t) => toImmTask(t, project.name)),
       NextToken:
-        rows.length > limit && last ? encodeNextToken({ o: order, t: last.startTime.toISOString(), i: last.id }) : '',
+        rows.length > limit && last
+          ? encodeNextToken({ s: sort, o: order, v: taskSortValue(last, sort), i: last.id })
+          : '',
     };
   }
 }

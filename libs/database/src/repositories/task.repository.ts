@@ -24,10 +24,29 @@ export interface TaskListFilter {
   tagSelector?: Record<string, string>;
   startTimeRange?: { start?: Date; end?: Date };
   endTimeRange?: { start?: Date; end?: Date };
+  /** IMM's ListTasks sort keys; ties (and TaskId itself) are broken by the task id. */
+  sort: TaskSort;
   order: 'ASC' | 'DESC';
-  /** Keyset cursor: the (startTime, id) of the last row of the previous page. */
-  after?: { startTime: Date; id: string };
+  /** Keyset cursor: the last row of the previous page, as `taskSortValue` gives it, and its id. */
+  after?: { value: string; id: string };
   limit: number;
+}
+
+export type TaskSort = 'TaskId' | 'StartTime' | 'EndTime';
+
+/**
+ * The SQL key of each sort (millisecond precision, as the cursor round-trips through a JS Date; a running task
+ * has no end time and sorts as +infinity, i.e. last ascending) and the same key read from a row for the cursor.
+ */
+const SORT_KEYS: Record<Exclude<TaskSort, 'TaskId'>, string> = {
+  StartTime: "date_trunc('milliseconds', t.start_time)",
+  EndTime: "COALESCE(date_trunc('milliseconds', t.end_time), 'infinity'::timestamptz)",
+};
+
+export function taskSortValue(task: TaskEntity, sort: TaskSort): string {
+  if (sort === 'TaskId') return task.id;
+  const time = sort === 'StartTime' ? task.startTime : task.endTime;
+  return time ? time.toISOString() : 'infinity';
 }
 
 @Injectable()
@@ -119,9 +138,10 @@ export class TaskRepository {
     const qb = this.tasks
       .createQueryBuilder('t')
       .where('t.project_id = :projectId AND t.expires_at > now()', { projectId: filter.projectId })
-      .orderBy("date_trunc('milliseconds', t.start_time)", filter.order)
-      .addOrderBy('t.id', filter.order)
       .limit(filter.limit);
+    const key = filter.sort === 'TaskId' ? undefined : SORT_KEYS[filter.sort];
+    if (key) qb.orderBy(key, filter.order).addOrderBy('t.id', filter.order);
+    else qb.orderBy('t.id', filter.order);
     if (filter.taskTypes?.length) qb.andWhere('t.task_type IN (:...types)', { types: filter.taskTypes });
     if (filter.status) qb.andWhere('t.status = :status', { status: filter.status });
     if (filter.tagSelector && Object.keys(filter.tagSelector).length > 0) {
@@ -135,11 +155,9 @@ export class TaskRepository {
     range('t.end_time', filter.endTimeRange, 'et');
     if (filter.after) {
       const op = filter.order === 'ASC' ? '>' : '<';
-      // Millisecond precision on both sides: the cursor is a JS Date (see FigureClusterRepository.sortColumn).
-      qb.andWhere(`(date_trunc('milliseconds', t.start_time), t.id) ${op} (:afterTime, :afterId)`, {
-        afterTime: filter.after.startTime,
-        afterId: filter.after.id,
-      });
+      const after = { afterValue: filter.after.value, afterId: filter.after.id };
+      if (key) qb.andWhere(`(${key}, t.id) ${op} (:afterValue::timestamptz, :afterId)`, after);
+      else qb.andWhere(`t.id ${op} :afterId`, after);
     }
     return qb.getMany();
   }
