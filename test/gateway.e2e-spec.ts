@@ -654,7 +654,8 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
   describe('task notifications', () => {
     let server: Server;
     const received: Array<{ body: Record<string, unknown> }> = [];
-    let failuresLeft = 1;
+    // Every POST per task id; the first POST of each task is answered 503, so each delivery must be retried.
+    const posts = new Map<string, number>();
     let client: ClientProxy;
 
     beforeAll(async () => {
@@ -662,12 +663,14 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
         let data = '';
         req.on('data', (chunk: Buffer) => (data += chunk.toString()));
         req.on('end', () => {
-          if (failuresLeft > 0) {
-            failuresLeft--;
+          const body = JSON.parse(data) as Record<string, unknown>;
+          const taskId = String((body['content'] as { TaskId?: string } | undefined)?.TaskId);
+          posts.set(taskId, (posts.get(taskId) ?? 0) + 1);
+          if (posts.get(taskId) === 1) {
             res.writeHead(503).end();
             return;
           }
-          received.push({ body: JSON.parse(data) });
+          received.push({ body });
           res.writeHead(204).end();
         });
       });
@@ -729,7 +732,9 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
         'the delivery job to complete',
         10_000,
       );
-      expect(job.attemptsMade).toBe(2);
+      // Refused once (503), delivered on the retry, and the duplicate event added no delivery.
+      expect(posts.get(res.body.TaskId)).toBe(2);
+      expect(job.attemptsMade).toBeGreaterThanOrEqual(1);
       expect(received).toHaveLength(1);
     });
 
