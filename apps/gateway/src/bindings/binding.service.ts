@@ -15,7 +15,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { z } from 'zod';
-import { decodeNextToken, encodeNextToken } from '../common/next-token';
+import { decodeNextToken, encodeNextToken, keysetPage } from '../common/next-token';
 import { ResourceLookupService } from '../common/resource-lookup.service';
 import { datasetLimit } from '../datasets/dataset.mapper';
 import { FileService } from '../files/file.service';
@@ -81,10 +81,10 @@ export class BindingService {
     const limit = request.MaxResults || 100;
     const cursor = decodeNextToken(request.NextToken, bindingCursor);
     const rows = await this.bindings.list(dataset.id, { after: cursor?.u, limit: limit + 1 });
-    const page = rows.slice(0, limit);
+    const { page, continueAfter } = keysetPage(rows, limit);
     return {
       Bindings: page.map((b) => toImmBinding(b, { projectName: project.name, datasetName: dataset.name })),
-      NextToken: rows.length > limit ? encodeNextToken({ u: page[page.length - 1].uri }) : '',
+      NextToken: continueAfter ? encodeNextToken({ u: continueAfter.uri }) : '',
     };
   }
 

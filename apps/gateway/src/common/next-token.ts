@@ -24,6 +24,15 @@ export function decodeNextToken<S extends z.ZodType>(token: string | undefined, 
   return parsed.data;
 }
 
+/**
+ * One page of a keyset query that asked for `limit + 1` rows: the first `limit` rows, and the row the next page
+ * continues after (the page's last row) when there is a next page.
+ */
+export function keysetPage<T>(rows: T[], limit: number): { page: T[]; continueAfter: T | undefined } {
+  const page = rows.slice(0, limit);
+  return { page, continueAfter: rows.length > limit ? page[page.length - 1] : undefined };
+}
+
 /** Cursor pieces shared by the list operations. */
 export const cursorPart = {
   name: z.string().min(1).max(128),

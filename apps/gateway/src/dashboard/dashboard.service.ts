@@ -1,5 +1,6 @@
 import { FileStatus, ResourceNotFoundError, toFigureClusterId } from '@app/contracts';
 import {
+  clusterSortValue,
   ClusterSortField,
   DatasetCounts,
   DatasetEntity,
@@ -16,6 +17,7 @@ import {
 } from '@app/database';
 import { StorageRepository } from '@app/storage';
 import { Injectable } from '@nestjs/common';
+import { keysetPage } from '../common/next-token';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
@@ -90,11 +92,10 @@ export class DashboardService {
       limit: CLUSTERS_PER_PAGE + 1,
       ...(after ? { after } : {}),
     });
-    const clusters = rows.slice(0, CLUSTERS_PER_PAGE);
-    const last = clusters[clusters.length - 1];
+    const { page: clusters, continueAfter: last } = keysetPage(rows, CLUSTERS_PER_PAGE);
     return {
       clusters,
-      ...(rows.length > CLUSTERS_PER_PAGE && last ? { next: encodeCursor(sortValue(last, query.sort), last.id) } : {}),
+      ...(last ? { next: encodeCursor(clusterSortValue(last, query.sort), last.id) } : {}),
     };
   }
 
@@ -165,21 +166,6 @@ export class DashboardService {
   private async withFaces(files: FileEntity[]): Promise<ImageWithFaces[]> {
     const figures = await this.files.figuresOfFiles(files.map((f) => f.id));
     return files.map((file) => ({ file, faces: figures.filter((g) => g.fileId === file.id) }));
-  }
-}
-
-function sortValue(cluster: FigureClusterEntity, sort: ClusterSortField): string | number {
-  switch (sort) {
-    case 'FaceCount':
-      return cluster.faceCount;
-    case 'ImageCount':
-      return cluster.imageCount;
-    case 'Name':
-      return cluster.name;
-    case 'CreateTime':
-      return cluster.createTime.toISOString();
-    case 'UpdateTime':
-      return cluster.updateTime.toISOString();
   }
 }
 

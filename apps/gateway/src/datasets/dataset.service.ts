@@ -2,7 +2,7 @@ import { LimitExceededError, ResourceAlreadyExistsError } from '@app/contracts';
 import { DatasetRepository } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { cursorPart, decodeNextToken, encodeNextToken } from '../common/next-token';
+import { cursorPart, decodeNextToken, encodeNextToken, keysetPage } from '../common/next-token';
 import { ResourceLookupService } from '../common/resource-lookup.service';
 import { datasetLimitKeys } from '../projects/project.dto';
 import { CreateDatasetRequest, ListDatasetsRequest, UpdateDatasetRequest } from './dataset.dto';
@@ -57,10 +57,10 @@ export class DatasetService {
     const limit = request.MaxResults || 100;
     const cursor = decodeNextToken(request.NextToken, datasetCursor);
     const rows = await this.datasets.list(project.id, { prefix: request.Prefix, after: cursor?.d, limit: limit + 1 });
-    const page = rows.slice(0, limit);
+    const { page, continueAfter } = keysetPage(rows, limit);
     return {
       Datasets: page.map((d) => toImmDataset(project.name, d)),
-      NextToken: rows.length > limit ? encodeNextToken({ d: page[page.length - 1].name }) : '',
+      NextToken: continueAfter ? encodeNextToken({ d: continueAfter.name }) : '',
     };
   }
 

@@ -9,13 +9,19 @@ import {
   ResourceNotFoundError,
   TaskType,
 } from '@app/contracts';
-import { ClusterSortField, FigureClusterEntity, FigureClusterRepository, FileSearchRepository } from '@app/database';
+import {
+  clusterSortValue,
+  ClusterSortField,
+  FigureClusterEntity,
+  FigureClusterRepository,
+  FileSearchRepository,
+} from '@app/database';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { z } from 'zod';
 import { isoTime, toRange } from '../common/imm-schemas';
-import { decodeNextToken, encodeNextToken } from '../common/next-token';
+import { decodeNextToken, encodeNextToken, keysetPage } from '../common/next-token';
 import { ResourceLookupService } from '../common/resource-lookup.service';
 import {
   CreateFigureClusteringTaskRequest,
@@ -31,21 +37,6 @@ const clusterCursor = z.strictObject({
   v: z.union([z.string().max(512), z.number().int()]),
   i: z.uuid(),
 });
-
-function cursorValue(cluster: FigureClusterEntity, sort: ClusterSortField): string | number {
-  switch (sort) {
-    case 'CreateTime':
-      return cluster.createTime.toISOString();
-    case 'UpdateTime':
-      return cluster.updateTime.toISOString();
-    case 'FaceCount':
-      return cluster.faceCount;
-    case 'ImageCount':
-      return cluster.imageCount;
-    case 'Name':
-      return cluster.name;
-  }
-}
 
 /** The cursor value must have the sort column's type, or PostgreSQL would reject the comparison. */
 function cursorValueFits(value: string | number, sort: ClusterSortField): boolean {
@@ -123,14 +114,10 @@ export class FigureClusterService {
       limit: limit + 1,
       ...(cursor ? { after: { value: cursor.v, id: cursor.i } } : {}),
     });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
+    const { page, continueAfter: last } = keysetPage(rows, limit);
     return {
       FigureClusters: await this.withCovers(page, { projectName: project.name, datasetName: dataset.name }),
-      NextToken:
-        rows.length > limit && last
-          ? encodeNextToken({ s: sort, o: order, v: cursorValue(last, sort), i: last.id })
-          : '',
+      NextToken: last ? encodeNextToken({ s: sort, o: order, v: clusterSortValue(last, sort), i: last.id }) : '',
       ...(request.WithTotalCount ? { TotalCount: await this.clusters.count(filters) } : {}),
     };
   }

@@ -2,7 +2,7 @@ import { ResourceAlreadyExistsError, ResourceNotFoundError } from '@app/contract
 import { ProjectRepository } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { cursorPart, decodeNextToken, encodeNextToken } from '../common/next-token';
+import { cursorPart, decodeNextToken, encodeNextToken, keysetPage } from '../common/next-token';
 import { ResourceLookupService } from '../common/resource-lookup.service';
 import { CreateProjectRequest, datasetLimitKeys, ListProjectsRequest } from './project.dto';
 import { toImmProject } from './project.mapper';
@@ -43,14 +43,14 @@ export class ProjectService {
     const limit = request.MaxResults || 100;
     const cursor = decodeNextToken(request.NextToken, projectCursor);
     const rows = await this.projects.list({ prefix: request.Prefix, after: cursor?.p, limit: limit + 1 });
-    const page = rows.slice(0, limit);
+    const { page, continueAfter } = keysetPage(rows, limit);
     const tagFilter = request.Tag ?? [];
     const visible = page.filter((p) =>
       tagFilter.every((t) => p.tags.some((pt) => pt.TagKey === t.TagKey && pt.TagValue === t.TagValue)),
     );
     return {
       Projects: visible.map((p) => toImmProject(p)),
-      NextToken: rows.length > limit ? encodeNextToken({ p: page[page.length - 1].name }) : '',
+      NextToken: continueAfter ? encodeNextToken({ p: continueAfter.name }) : '',
     };
   }
 

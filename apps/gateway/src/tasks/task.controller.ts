@@ -16,7 +16,11 @@ export class TaskController {
     return this.tasks.get(body.ProjectName, body.TaskType, body.TaskId);
   }
 
-  @ImmOperation('ListTasks', listTasksSchema, 'List the tasks of a project (filters; Sort TaskId, StartTime or EndTime; paging)')
+  @ImmOperation(
+    'ListTasks',
+    listTasksSchema,
+    'List the tasks of a project (filters; Sort TaskId, StartTime or EndTime; paging)',
+  )
   list(@Body(new ZodBody(listTasksSchema)) body: z.infer<typeof listTasksSchema>) {
     return this.tasks.list(body);
   }

@@ -4,7 +4,7 @@ import { NewTask, TaskRepository, taskSortValue } from '@app/database';
 import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { toRange } from '../common/imm-schemas';
-import { cursorPart, decodeNextToken, encodeNextToken } from '../common/next-token';
+import { cursorPart, decodeNextToken, encodeNextToken, keysetPage } from '../common/next-token';
 import { ResourceLookupService } from '../common/resource-lookup.service';
 import { ListTasksRequest } from './task.dto';
 import { parseTagSelector, toImmTask } from './task.mapper';
@@ -86,15 +86,11 @@ export class TaskService {
       limit: limit + 1,
       ...(cursor ? { after: { value: cursor.v, id: cursor.i } } : {}),
     });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
+    const { page, continueAfter: last } = keysetPage(rows, limit);
     return {
       ProjectName: project.name,
       Tasks: page.map((t) => toImmTask(t, project.name)),
-      NextToken:
-        rows.length > limit && last
-          ? encodeNextToken({ s: sort, o: order, v: taskSortValue(last, sort), i: last.id })
-          : '',
+      NextToken: last ? encodeNextToken({ s: sort, o: order, v: taskSortValue(last, sort), i: last.id }) : '',
     };
   }
 }

@@ -15,6 +15,22 @@ const sortColumn: Record<ClusterSortField, string> = {
   Name: 'c.name',
 };
 
+/** A cluster's value of the sort key, as keyset cursors carry it (times as ISO strings, at ms like the SQL). */
+export function clusterSortValue(cluster: FigureClusterEntity, sort: ClusterSortField): string | number {
+  switch (sort) {
+    case 'CreateTime':
+      return cluster.createTime.toISOString();
+    case 'UpdateTime':
+      return cluster.updateTime.toISOString();
+    case 'FaceCount':
+      return cluster.faceCount;
+    case 'ImageCount':
+      return cluster.imageCount;
+    case 'Name':
+      return cluster.name;
+  }
+}
+
 export interface ClusterListQuery {
   datasetId: string;
   sort: ClusterSortField;
