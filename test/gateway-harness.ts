@@ -8,6 +8,9 @@ import { Queue } from 'bullmq';
 import request from 'supertest';
 import { createGatewayApp } from '../apps/gateway/src/gateway.app';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are whatever the operation returns
+export type PageBody = Record<string, any>;
+
 export interface GatewayHarness {
   app: INestApplication;
   config: GatewayConfig;
@@ -18,6 +21,8 @@ export interface GatewayHarness {
   call(operation: string, body?: unknown): request.Test;
   /** POST to any path with a JSON body. */
   post(path: string, body?: unknown): request.Test;
+  /** Calls a paged operation (expecting 200) following NextToken to the end; the body of every page. */
+  allPages(operation: string, body: Record<string, unknown>): Promise<PageBody[]>;
   close(): Promise<void>;
 }
 
@@ -41,20 +46,31 @@ export async function startGateway(label: string, env: Record<string, string> = 
     Object.entries(QueueName).map(([key, name]) => [key, new Queue(name, { connection, prefix: config.QUEUE_PREFIX })]),
   ) as GatewayHarness['queues'];
   const server = app.getHttpServer();
+  const call = (operation: string, body: unknown = {}): request.Test =>
+    request(server)
+      .post(`/api/v1/${operation}`)
+      .send(body as object);
   return {
     app,
     config,
     db,
     s3,
     queues,
-    call: (operation, body = {}) =>
-      request(server)
-        .post(`/api/v1/${operation}`)
-        .send(body as object),
+    call,
     post: (path, body = {}) =>
       request(server)
         .post(path)
         .send(body as object),
+    async allPages(operation, body) {
+      const pages: PageBody[] = [];
+      let token = '';
+      do {
+        const res = await call(operation, { ...body, ...(token ? { NextToken: token } : {}) }).expect(200);
+        pages.push(res.body as PageBody);
+        token = (res.body as PageBody)['NextToken'];
+      } while (token);
+      return pages;
+    },
     async close() {
       await app.close();
       for (const queue of Object.values(queues)) {

@@ -87,15 +87,9 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
         .expect(200);
       expect(updated.body.Dataset).toMatchObject({ Description: 'renamed', DatasetMaxFileCount: 2 });
 
-      const seen: string[] = [];
-      let token = '';
-      do {
-        const page = await gw
-          .call('ListDatasets', { ProjectName: 'alpha', MaxResults: 3, ...(token ? { NextToken: token } : {}) })
-          .expect(200);
-        seen.push(...page.body.Datasets.map((d: { DatasetName: string }) => d.DatasetName));
-        token = page.body.NextToken;
-      } while (token);
+      const seen = (await gw.allPages('ListDatasets', { ProjectName: 'alpha', MaxResults: 3 })).flatMap((p) =>
+        p.Datasets.map((d: { DatasetName: string }) => d.DatasetName),
+      );
       expect(seen).toEqual(['d1', 'd2', 'd3', 'photos']);
 
       await gw.call('DeleteDataset', { ProjectName: 'alpha', DatasetName: 'd3' }).expect(200);
@@ -434,27 +428,17 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
         members.map((m) => ({ members: m })),
       );
       const all = [...clusterIds];
-      const seen: string[] = [];
-      let token = '';
-      let pages = 0;
-      do {
-        const res = await gw
-          .call('QueryFigureClusters', {
-            ProjectName: 'alpha',
-            DatasetName: 'photos',
-            Sort: 'FaceCount',
-            Order: 'desc',
-            MaxResults: 2,
-            WithTotalCount: true,
-            ...(token ? { NextToken: token } : {}),
-          })
-          .expect(200);
-        expect(res.body.TotalCount).toBe(6);
-        seen.push(...res.body.FigureClusters.map((c: { ObjectId: string }) => c.ObjectId));
-        token = res.body.NextToken;
-        pages++;
-      } while (token);
-      expect(pages).toBe(3);
+      const pages = await gw.allPages('QueryFigureClusters', {
+        ProjectName: 'alpha',
+        DatasetName: 'photos',
+        Sort: 'FaceCount',
+        Order: 'desc',
+        MaxResults: 2,
+        WithTotalCount: true,
+      });
+      for (const page of pages) expect(page.TotalCount).toBe(6);
+      const seen: string[] = pages.flatMap((p) => p.FigureClusters.map((c: { ObjectId: string }) => c.ObjectId));
+      expect(pages.length).toBe(3);
       expect(seen).toHaveLength(6);
       expect(new Set(seen).size).toBe(6);
       // FaceCount 5, 4, 3, 2, then the two clusters of one face (ties ordered by id).
@@ -466,20 +450,9 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
       );
       expect(seen.slice(4)).toContain(`Cluster-${all[0]}`);
 
-      const byTime: string[] = [];
-      token = '';
-      do {
-        const res = await gw
-          .call('QueryFigureClusters', {
-            ProjectName: 'alpha',
-            DatasetName: 'photos',
-            MaxResults: 4,
-            ...(token ? { NextToken: token } : {}),
-          })
-          .expect(200);
-        byTime.push(...res.body.FigureClusters.map((c: { ObjectId: string }) => c.ObjectId));
-        token = res.body.NextToken;
-      } while (token);
+      const byTime = (
+        await gw.allPages('QueryFigureClusters', { ProjectName: 'alpha', DatasetName: 'photos', MaxResults: 4 })
+      ).flatMap((p) => p.FigureClusters.map((c: { ObjectId: string }) => c.ObjectId));
       expect(new Set(byTime).size).toBe(6);
 
       const first = (
@@ -584,15 +557,9 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
 
   describe('tasks', () => {
     it('ListTasks filters, sorts and pages; expired tasks are gone', async () => {
-      const all: string[] = [];
-      let token = '';
-      do {
-        const res = await gw
-          .call('ListTasks', { ProjectName: 'alpha', MaxResults: 2, ...(token ? { NextToken: token } : {}) })
-          .expect(200);
-        all.push(...res.body.Tasks.map((t: { TaskId: string }) => t.TaskId));
-        token = res.body.NextToken;
-      } while (token);
+      const all: string[] = (await gw.allPages('ListTasks', { ProjectName: 'alpha', MaxResults: 2 })).flatMap((p) =>
+        p.Tasks.map((t: { TaskId: string }) => t.TaskId),
+      );
       expect(all.length).toBeGreaterThanOrEqual(4);
       expect(new Set(all).size).toBe(all.length);
 
@@ -611,18 +578,10 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
         StartTime: string;
         EndTime?: string;
       }
-      const pagesOf = async (extra: Record<string, unknown>): Promise<Listed[]> => {
-        const out: Listed[] = [];
-        let next = '';
-        do {
-          const res = await gw
-            .call('ListTasks', { ProjectName: 'alpha', MaxResults: 1, ...extra, ...(next ? { NextToken: next } : {}) })
-            .expect(200);
-          out.push(...(res.body.Tasks as Listed[]));
-          next = res.body.NextToken;
-        } while (next);
-        return out;
-      };
+      const pagesOf = async (extra: Record<string, unknown>): Promise<Listed[]> =>
+        (await gw.allPages('ListTasks', { ProjectName: 'alpha', MaxResults: 1, ...extra })).flatMap(
+          (p) => p.Tasks as Listed[],
+        );
       const byId = await pagesOf({});
       expect(byId.map((t) => t.TaskId)).toEqual([...all].sort());
       const byStartDesc = await pagesOf({ Sort: 'StartTime', Order: 'desc' });

@@ -123,20 +123,15 @@ describe('SimpleQuery', () => {
   });
 
   it('sorts on up to 5 fields and pages with NextToken', async () => {
-    const seen: string[] = [];
-    let token = '';
-    do {
-      const res = await q({
-        Sort: 'Size',
-        Order: 'desc',
-        MaxResults: 2,
-        WithFields: ['URI', 'Size'],
-        ...(token ? { NextToken: token } : {}),
-      }).expect(200);
-      expect(Object.keys(res.body.Files[0]).sort()).toEqual(['Size', 'URI']);
-      seen.push(...res.body.Files.map((f: { URI: string }) => f.URI));
-      token = res.body.NextToken;
-    } while (token);
+    const pages = await gw.allPages('SimpleQuery', {
+      ...ds,
+      Sort: 'Size',
+      Order: 'desc',
+      MaxResults: 2,
+      WithFields: ['URI', 'Size'],
+    });
+    for (const page of pages) expect(Object.keys(page.Files[0]).sort()).toEqual(['Size', 'URI']);
+    const seen = pages.flatMap((p) => p.Files.map((f: { URI: string }) => f.URI));
     expect(seen).toEqual([
       'oss://photos/s/5.jpg',
       'oss://photos/s/x/4.jpg',
@@ -145,18 +140,9 @@ describe('SimpleQuery', () => {
       'oss://photos/s/1.jpg',
     ]);
 
-    const multi: string[] = [];
-    token = '';
-    do {
-      const res = await q({
-        Sort: 'FigureCount,Size',
-        Order: 'desc,asc',
-        MaxResults: 2,
-        ...(token ? { NextToken: token } : {}),
-      }).expect(200);
-      multi.push(...res.body.Files.map((f: { URI: string }) => f.URI));
-      token = res.body.NextToken;
-    } while (token);
+    const multi = (
+      await gw.allPages('SimpleQuery', { ...ds, Sort: 'FigureCount,Size', Order: 'desc,asc', MaxResults: 2 })
+    ).flatMap((p) => p.Files.map((f: { URI: string }) => f.URI));
     expect(multi).toEqual([
       'oss://photos/s/1.jpg',
       'oss://photos/s/2.jpg',
