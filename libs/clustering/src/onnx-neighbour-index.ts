@@ -200,27 +200,45 @@ export class ProjectedNeighbourIndex implements NeighbourIndex {
 
   async search(queries: Float32Array, k: number): Promise<NeighbourSearchResult> {
     const { r, index } = await this.prepare();
-    const out = index.dim;
-    const nq = queries.length / this.dim;
-    const shortlist = Math.min(this.size, Math.max(k + 8, k * (this.options.oversample ?? 4)));
-    const coarse = await index.search(await projectRows(queries, this.dim, r, out), shortlist);
-    const indices = new Int32Array(nq * k).fill(-1);
-    const similarities = new Float32Array(nq * k).fill(-Infinity);
-    const scored: Array<[number, number]> = [];
-    for (let q = 0; q < nq; q++) {
-      scored.length = 0;
-      for (let j = 0; j < shortlist; j++) {
-        const b = coarse.indices[q * shortlist + j];
-        if (b >= 0) scored.push([b, dot(queries, q * this.dim, this.base, b * this.dim, this.dim)]);
-      }
-      scored.sort((x, y) => y[1] - x[1]);
-      for (let j = 0; j < Math.min(k, scored.length); j++) {
-        indices[q * k + j] = scored[j][0];
-        similarities[q * k + j] = scored[j][1];
-      }
-    }
-    return { k, indices, similarities };
+    return projectedSearch(
+      queries,
+      { base: this.base, dim: this.dim, r, projected: index },
+      k,
+      this.options.oversample,
+    );
   }
+}
+
+/**
+ * kNN through a random projection: the `k * oversample` (at least k + 8) best rows of `projected` (the base
+ * already projected by `r`), re-ranked by their exact inner product with the full `base` rows.
+ */
+export async function projectedSearch(
+  queries: Float32Array,
+  space: { base: Float32Array; dim: number; r: Float32Array; projected: NeighbourIndex },
+  k: number,
+  oversample = 4,
+): Promise<NeighbourSearchResult> {
+  const { base, dim, r, projected } = space;
+  const nq = queries.length / dim;
+  const shortlist = Math.min(projected.size, Math.max(k + 8, k * oversample));
+  const coarse = await projected.search(await projectRows(queries, dim, r, projected.dim), shortlist);
+  const indices = new Int32Array(nq * k).fill(-1);
+  const similarities = new Float32Array(nq * k).fill(-Infinity);
+  const scored: Array<[number, number]> = [];
+  for (let q = 0; q < nq; q++) {
+    scored.length = 0;
+    for (let j = 0; j < shortlist; j++) {
+      const b = coarse.indices[q * shortlist + j];
+      if (b >= 0) scored.push([b, dot(queries, q * dim, base, b * dim, dim)]);
+    }
+    scored.sort((x, y) => y[1] - x[1]);
+    for (let j = 0; j < Math.min(k, scored.length); j++) {
+      indices[q * k + j] = scored[j][0];
+      similarities[q * k + j] = scored[j][1];
+    }
+  }
+  return { k, indices, similarities };
 }
 
 /** Bases at least this large use {@link ProjectedNeighbourIndex} in the default factory. */

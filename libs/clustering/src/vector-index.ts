@@ -1,10 +1,11 @@
 import {
   createExactNeighbourIndex,
   PROJECTED_INDEX_MIN_SIZE,
+  projectedSearch,
   projectRows,
   randomProjection,
 } from './onnx-neighbour-index';
-import { dot, writeNormalizedRow } from './vector-math';
+import { writeNormalizedRow } from './vector-math';
 
 /** Row-major kNN answer by key: row q holds `k` entries, best first; `null` marks an empty slot. */
 export interface KeyedNeighbours {
@@ -121,34 +122,25 @@ export class FlatVectorIndex implements MutableVectorIndex {
     for (let i = 0; i < nq; i++) writeNormalizedRow(q, i, queries.subarray(i * dim, (i + 1) * dim), dim);
     const base = this.full.subarray(0, size * dim);
 
-    if (!this.projection || size < (this.options.projectAbove ?? PROJECTED_INDEX_MIN_SIZE)) {
-      const found = await createExactNeighbourIndex(base, dim).search(q, k);
-      for (let i = 0; i < found.indices.length; i++) {
-        const row = found.indices[i];
-        if (row < 0) continue;
-        keys[i] = this.keyOfRow[row];
-        similarities[i] = found.similarities[i];
-      }
-      return { k, keys, similarities };
-    }
-
-    const shortlist = Math.min(size, Math.max(k + 8, k * (this.options.oversample ?? 4)));
-    const coarse = await createExactNeighbourIndex(this.projected.subarray(0, size * p), p).search(
-      await projectRows(q, dim, this.projection, p),
-      shortlist,
-    );
-    const scored: Array<[number, number]> = [];
-    for (let r = 0; r < nq; r++) {
-      scored.length = 0;
-      for (let j = 0; j < shortlist; j++) {
-        const row = coarse.indices[r * shortlist + j];
-        if (row >= 0) scored.push([row, dot(q, r * dim, base, row * dim, dim)]);
-      }
-      scored.sort((x, y) => y[1] - x[1]);
-      for (let j = 0; j < Math.min(k, scored.length); j++) {
-        keys[r * k + j] = this.keyOfRow[scored[j][0]];
-        similarities[r * k + j] = scored[j][1];
-      }
+    const found =
+      !this.projection || size < (this.options.projectAbove ?? PROJECTED_INDEX_MIN_SIZE)
+        ? await createExactNeighbourIndex(base, dim).search(q, k)
+        : await projectedSearch(
+            q,
+            {
+              base,
+              dim,
+              r: this.projection,
+              projected: createExactNeighbourIndex(this.projected.subarray(0, size * p), p),
+            },
+            k,
+            this.options.oversample,
+          );
+    for (let i = 0; i < found.indices.length; i++) {
+      const row = found.indices[i];
+      if (row < 0) continue;
+      keys[i] = this.keyOfRow[row];
+      similarities[i] = found.similarities[i];
     }
     return { k, keys, similarities };
   }
