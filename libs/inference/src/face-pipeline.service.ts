@@ -108,7 +108,7 @@ export class FacePipeline extends FaceAnalyzer {
 
   /** Loads the core models and the configured attributes' (Nest does this at module init). */
   loadModels(): Promise<void> {
-    return this.inference.onModuleInit();
+    return this.inference.loadConfigured();
   }
 
   async analyze(buffer: Buffer, options: AnalyzeOptions = {}): Promise<ImageAnalysis> {

@@ -35,8 +35,12 @@ export class InferenceRepository implements OnModuleInit, OnModuleDestroy {
 
   constructor(@Inject(INFERENCE_OPTIONS) private readonly options: ResolvedInferenceOptions) {}
 
-  /** Loads the core models and those of the configured attributes up front; others load on first use. */
   async onModuleInit(): Promise<void> {
+    await this.loadConfigured();
+  }
+
+  /** Loads the core models and those of the configured attributes up front; others load on first use. */
+  async loadConfigured(): Promise<void> {
     const byAttribute: Record<FaceAttributeName, ModelName> = {
       age: 'age',
       gender: 'gender',
