@@ -1,4 +1,10 @@
-import { faceQuality, isHighDefinition, sharpnessFromLaplacian, type QualityInputs } from './face-quality';
+import {
+  RECOGNISABILITY_MODEL,
+  faceQuality,
+  isHighDefinition,
+  sharpnessFromLaplacian,
+  type QualityInputs,
+} from './face-quality';
 
 const good: QualityInputs = {
   embeddingNorm: 4.5,
@@ -37,14 +43,25 @@ describe('faceQuality', () => {
     expect(faceQuality({ ...good, ...change })).toBeLessThan(faceQuality(good) - 0.15);
   });
 
-  it('maps the measured recognisability knee (a factor product of 0.5) to the HD threshold 0.8', () => {
-    // Half the embedding-norm ramp (2.9 is its midpoint) with every other factor at 1.
-    const knee = faceQuality({ ...good, embeddingNorm: 2.9, sharpness: 1, detectorScore: 1, eyesOpen: 1 });
-    expect(knee).toBeCloseTo(0.8, 3);
+  it('is the fitted probability of verifying at FMR 1e-5 when the out-of-range factors are 1', () => {
+    const m = RECOGNISABILITY_MODEL;
+    const q = faceQuality({ ...good, embeddingNorm: 3.0, sharpness: 0.5, detectorScore: 1 });
+    expect(q).toBeCloseTo(1 / (1 + Math.exp(-(m.intercept + m.norm * (3.0 - m.normCentre)))), 6);
+    // The HD threshold 0.8 sits at an embedding norm of about 2.91 for a sharp face.
+    expect(faceQuality({ ...good, embeddingNorm: 2.95, detectorScore: 1 })).toBeGreaterThan(0.8);
+    expect(faceQuality({ ...good, embeddingNorm: 2.87, detectorScore: 1 })).toBeLessThan(0.8);
   });
 
-  it('drops a little for blur', () => {
+  it('ignores sharpness within the range of ordinary photos and drops for blur', () => {
+    // 0.19 is the knot (Laplacian variance 31.6): LFW's sharpness median is 0.55.
+    expect(faceQuality({ ...good, sharpness: 0.2 })).toBeCloseTo(faceQuality(good), 6);
     expect(faceQuality({ ...good, sharpness: 0.05 })).toBeLessThan(faceQuality(good));
+    // A face blurred with sigma 4 (median sharpness 0.04 on LFW) is not HD even with an ordinary norm.
+    expect(faceQuality({ ...good, embeddingNorm: 3.4, sharpness: 0.04 })).toBeLessThan(0.5);
+  });
+
+  it('does not depend on the eyes (no measured effect beyond the embedding norm)', () => {
+    expect(faceQuality({ ...good, eyesOpen: 0 })).toBe(faceQuality({ ...good, eyesOpen: 1 }));
   });
 
   it('stays within 0..1', () => {
