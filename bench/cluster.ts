@@ -3,7 +3,9 @@
  *
  *   npx ts-node -r tsconfig-paths/register --transpile-only bench/cluster.ts \
  *     --dataset ../shared/datasets/lfw-dev [--batches 10] [--min-photos 4] [--distractors dir] [--hd pipeline|all]  (pipeline: the indexer's own IMM HD flags, the default; all: every face HD)
- *     [--seed 1] [--linkage 0.46] [--join 0.42] [--join-nonhd 0.42] [--small-margin 0.27] [--merge 0.55] [--sweep]
+ *     [--seed 1] [--half 1|2] [--linkage 0.46] [--join 0.42] [--join-nonhd 0.42] [--small-margin 0.27]
+ *     [--cohesion 0.6] [--merge 0.55] [--sweep]
+ *     (--half: only one of two disjoint halves of the identities, split at random with --seed: a held-out check)
  *     [--embeddings .cache/embeddings/<file>.json]   (reuse an embedDataset cache file as is)
  *
  * Clusters every photo (people with fewer photos act as distractors), feeding them in N random-order batches to
@@ -138,6 +140,7 @@ async function main(): Promise<void> {
     ['join-nonhd', 'joinThresholdNonHD'],
     ['merge', 'mergeThreshold'],
     ['small-margin', 'smallClusterMargin'],
+    ['cohesion', 'cohesionRatio'],
     ['knn', 'knn'],
     ['min-edge', 'minEdgeSimilarity'],
   ];
@@ -151,6 +154,17 @@ async function main(): Promise<void> {
     faces.push(...extra.map((f) => ({ ...f, faceId: `distractor:${f.faceId}`, imageId: `distractor:${f.imageId}` })));
   }
   const random = seededRandom(seed);
+  const half = args.get('half');
+  if (half !== undefined) {
+    if (half !== '1' && half !== '2') throw new Error('--half must be 1 or 2');
+    const people = [...new Set(faces.map((f) => f.identity))].sort();
+    for (let i = people.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [people[i], people[j]] = [people[j], people[i]];
+    }
+    const kept = new Set(half === '1' ? people.slice(0, people.length >> 1) : people.slice(people.length >> 1));
+    faces.splice(0, faces.length, ...faces.filter((f) => kept.has(f.identity)));
+  }
   for (let i = faces.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [faces[i], faces[j]] = [faces[j], faces[i]];

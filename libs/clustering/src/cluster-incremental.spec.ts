@@ -192,18 +192,113 @@ describe('clusterIncremental', () => {
       e[1] = Math.sqrt(1 - 0.47 * 0.47);
       return { faceId: id, imageId: `img-${id}`, embedding: e, isHD: true, quality: 0.9 };
     };
-    // Defaults: join 0.42 + 0.27 / n, i.e. 0.51 for 3 members, 0.4335 for 20.
-    const toSmall = await clusterIncremental({ clusters: [small], candidates: [], newFaces: [face('a')] });
+    // join 0.42 + 0.27 / n, i.e. 0.51 for 3 members, 0.4335 for 20 (the cohesion rule off: these members are
+    // identical, so it would ask 0.64 of both).
+    const options = { joinThreshold: 0.42, joinThresholdNonHD: 0.42, smallClusterMargin: 0.27, cohesionRatio: 0 };
+    const toSmall = await clusterIncremental({ clusters: [small], candidates: [], newFaces: [face('a')], options });
     expect(toSmall.assignments[0].clusterId).toBeNull();
-    const toLarge = await clusterIncremental({ clusters: [large], candidates: [], newFaces: [face('b')] });
+    const toLarge = await clusterIncremental({ clusters: [large], candidates: [], newFaces: [face('b')], options });
     expect(toLarge.assignments[0]).toMatchObject({ clusterId: 'large', reason: 'joined-existing' });
     const noMargin = await clusterIncremental({
       clusters: [small],
       candidates: [],
       newFaces: [face('c')],
-      options: { smallClusterMargin: 0 },
+      options: { ...options, smallClusterMargin: 0 },
     });
     expect(noMargin.assignments[0].clusterId).toBe('small');
+  });
+
+  it('asks a face to reach a share of the cluster cohesion: more for a tight cluster than a loose one', async () => {
+    // Members a*u + b*v_i (v_i orthonormal): pairwise cosine a^2, so cohesion 0.5 (loose) or 1 (tight).
+    const unit = (coords: Array<[number, number]>): Float32Array => {
+      const e = new Float32Array(DIM);
+      for (const [i, v] of coords) e[i] = v;
+      return e;
+    };
+    const a = Math.sqrt(0.5);
+    const members = (c: string, loose: boolean): FaceInput[] =>
+      Array.from({ length: 20 }, (_, i) => ({
+        faceId: `${c}-m${i}`,
+        imageId: `${c}-img${i}`,
+        embedding: loose
+          ? unit([
+              [0, a],
+              [i + 2, a],
+            ])
+          : unit([[0, 1]]),
+        isHD: true,
+        quality: 0.9,
+      }));
+    // Mean cosine 0.45 to either cluster (its cosine to u times the members' weight on u).
+    const face = (id: string, loose: boolean): FaceInput => {
+      const x = loose ? 0.45 / a : 0.45;
+      return {
+        faceId: id,
+        imageId: `img-${id}`,
+        embedding: unit([
+          [0, x],
+          [1, Math.sqrt(1 - x * x)],
+        ]),
+        isHD: true,
+        quality: 0.9,
+      };
+    };
+    const options = { joinThreshold: 0.4, joinThresholdNonHD: 0.4, smallClusterMargin: 0, cohesionRatio: 0.64 };
+    const loose = buildSummary('loose', members('loose', true));
+    const tight = buildSummary('tight', members('tight', false));
+    const toLoose = await clusterIncremental({
+      clusters: [loose],
+      candidates: [],
+      newFaces: [face('a', true)],
+      options,
+    });
+    expect(toLoose.assignments[0]).toMatchObject({ clusterId: 'loose', reason: 'joined-existing' });
+    expect(toLoose.assignments[0].similarity).toBeCloseTo(0.45, 5);
+    // The tight cluster asks 0.64 x 1: a face at 0.45 is further from it than its members are from each other.
+    const toTight = await clusterIncremental({
+      clusters: [tight],
+      candidates: [],
+      newFaces: [face('b', false)],
+      options,
+    });
+    expect(toTight.assignments[0].clusterId).toBeNull();
+    const ratioOff = await clusterIncremental({
+      clusters: [tight],
+      candidates: [],
+      newFaces: [face('c', false)],
+      options: { ...options, cohesionRatio: 0 },
+    });
+    expect(ratioOff.assignments[0].clusterId).toBe('tight');
+  });
+
+  it('re-offers the leftover faces of a run to the existing clusters that grew in it', async () => {
+    const unit = (x: number): Float32Array => {
+      const e = new Float32Array(DIM);
+      e[0] = x;
+      e[1] = Math.sqrt(1 - x * x);
+      return e;
+    };
+    const u = new Float32Array(DIM);
+    u[0] = 1;
+    const existing = buildSummary(
+      'young',
+      [0, 1, 2].map((i) => ({ faceId: `m${i}`, imageId: `m-img${i}`, embedding: u, isHD: true, quality: 0.9 })),
+    );
+    const options = { joinThreshold: 0.42, joinThresholdNonHD: 0.42, smallClusterMargin: 0.27, cohesionRatio: 0 };
+    // Two new faces at 0.9 join at once; the third is at 0.49 to the 3 members (needs 0.51), but at 0.62 to the
+    // 5 members after they joined (needs 0.474).
+    const newFaces: FaceInput[] = [
+      { faceId: 'a', imageId: 'img-a', embedding: unit(0.9), isHD: true, quality: 0.9 },
+      { faceId: 'b', imageId: 'img-b', embedding: unit(0.9), isHD: true, quality: 0.9 },
+      { faceId: 'c', imageId: 'img-c', embedding: unit(0.49), isHD: false, quality: 0.5 },
+    ];
+    const r = await clusterIncremental({ clusters: [existing], candidates: [], newFaces, options });
+    expect(r.assignments.map((x) => [x.faceId, x.clusterId, x.reason])).toEqual([
+      ['a', 'young', 'joined-existing'],
+      ['b', 'young', 'joined-existing'],
+      ['c', 'young', 'joined-existing'],
+    ]);
+    expect(r.updatedClusters[0].count).toBe(6);
   });
 });
 

@@ -12,7 +12,7 @@ import type {
   ClusteringResult,
   IncrementalInput,
 } from './clustering.types';
-import { addFacesToSummary, buildSummary, mergeSummaries } from './cluster-summary';
+import { addFacesToSummary, buildSummary, clusterCohesion, mergeSummaries } from './cluster-summary';
 import type { NeighbourIndex, NeighbourSearchResult } from './neighbour-index';
 import { createDefaultNeighbourIndex } from './onnx-neighbour-index';
 import { dot, hashImageId, sortedHas, sortedIntersects, writeNormalizedRow } from './vector-math';
@@ -143,7 +143,10 @@ class Run {
     const k = Math.min(this.o.clusterCandidates, clusterIdxs.length);
     const index = clusterIdxs === this.existingIdxs ? this.existingIndex() : this.index(this.directions(clusterIdxs));
     const found = await index.search(this.rows(faceIdxs), k);
-    const frozen = clusterIdxs.map((c) => ({ sum: this.clusters[c].sum, count: this.clusters[c].count }));
+    const frozen = clusterIdxs.map((c) => {
+      const { sum, count } = this.clusters[c];
+      return { sum, count, cohesion: clusterCohesion(sum, count) };
+    });
     const proposals: Proposal[] = [];
     faceIdxs.forEach((face, q) => {
       const thr = this.threshold(face);
@@ -152,7 +155,7 @@ class Run {
         if (local < 0) continue;
         const f = frozen[local];
         const score = dot(this.matrix, face * this.dim, f.sum, 0, this.dim) / f.count;
-        if (score >= thr + this.o.smallClusterMargin / f.count)
+        if (score >= Math.max(thr + this.o.smallClusterMargin / f.count, this.o.cohesionRatio * f.cohesion))
           proposals.push({ face, cluster: clusterIdxs[local], score });
       }
     });
@@ -357,6 +360,15 @@ export async function clusterIncremental(
     'joined-new',
   );
   mark('joinNew');
+  // Existing clusters that grew in this run are re-offered the pool's leftovers with their grown sums: a face
+  // that missed a young cluster by a little gets the cluster's lower size margin once it has more members.
+  const grown = existingIdxs.filter((c) => run.clusters[c].added.length > 0);
+  await run.joinClusters(
+    pool.filter((f) => run.assignedTo[f] < 0),
+    grown,
+    'joined-existing',
+  );
+  mark('rejoinGrown');
   const merges = await run.mergeExisting();
   mark('mergeExisting');
 

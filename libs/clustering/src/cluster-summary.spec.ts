@@ -1,6 +1,7 @@
 import {
   addFacesToSummary,
   buildSummary,
+  clusterCohesion,
   faceToClusterSimilarity,
   removeFacesFromSummary,
   summaryLinkage,
@@ -50,5 +51,30 @@ describe('cluster summaries', () => {
     expect(summaryLinkage(a, a)).toBeGreaterThan(0.5);
     expect(Math.abs(summaryLinkage(a, b))).toBeLessThan(0.3);
     expect(faceToClusterSimilarity(person[0].embedding, buildSummary('x', person.slice(1)))).toBeGreaterThan(0.5);
+  });
+
+  it('clusterCohesion is the exact mean pairwise cosine of the members', () => {
+    const s = buildSummary('c', person, 4);
+    const cosine = (x: Float32Array, y: Float32Array): number => {
+      let d = 0;
+      let nx = 0;
+      let ny = 0;
+      for (let k = 0; k < x.length; k++) {
+        d += x[k] * y[k];
+        nx += x[k] * x[k];
+        ny += y[k] * y[k];
+      }
+      return d / Math.sqrt(nx * ny);
+    };
+    let total = 0;
+    let pairs = 0;
+    for (let i = 0; i < person.length; i++)
+      for (let j = 0; j < person.length; j++) {
+        if (i === j) continue;
+        total += cosine(person[i].embedding, person[j].embedding);
+        pairs++;
+      }
+    expect(clusterCohesion(s.sum, s.count)).toBeCloseTo(total / pairs, 4);
+    expect(clusterCohesion(person[0].embedding, 1)).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import type { ClusterSummary, FaceInput } from './clustering.types';
-import { addInto, hashImageId, normalized, sortedUnion } from './vector-math';
+import { addInto, dot, hashImageId, normalized, sortedUnion } from './vector-math';
 
 interface Representative {
   faceId: string;
@@ -128,4 +128,13 @@ export function faceToClusterSimilarity(embedding: Float32Array, summary: Cluste
   let s = 0;
   for (let i = 0; i < e.length; i++) s += e[i] * summary.sum[i];
   return s / summary.count;
+}
+
+/**
+ * Mean pairwise cosine between the members of a cluster (its cohesion), exact from the sum of their unit
+ * embeddings: |sum|^2 = count + the cosines summed over ordered pairs of distinct members. 1 below 2 members.
+ */
+export function clusterCohesion(sum: Float32Array, count: number): number {
+  if (count < 2) return 1;
+  return (dot(sum, 0, sum, 0, sum.length) - count) / (count * (count - 1));
 }

@@ -42,6 +42,11 @@ export interface ClusteringOptions {
    * the wrong person, so that more of that person follow (drift).
    */
   smallClusterMargin: number;
+  /**
+   * A face must also reach this share of the cluster's own cohesion (the mean pairwise cosine of its members,
+   * exact from `sum` and `count`) to join it: a tight cluster asks more of a newcomer than a loose one.
+   */
+  cohesionRatio: number;
   /** Mean pairwise cosine between two existing clusters for an automatic merge ("overwhelming evidence"). */
   mergeThreshold: number;
   /** Distinct HD images needed to create a cluster (IMM: 3). */
