@@ -212,9 +212,10 @@ describe('seed workflow (HTTP, real stack)', () => {
       if (id === clusterOf.get(person)) joined.set(person, joined.get(person)! + 1);
     }
     // The clustering thresholds are conservative (a false merge is worse than a missed face), the more so for
-    // young clusters (a 3-face cluster asks a mean cosine of 0.51, see smallClusterMargin); with these photos at
-    // most two faces of the 16 miss their cluster (e.g. leonard5: mean cosine 0.44 to leonard 1-3).
-    expect([...joined.values()].reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(14);
+    // young and tight clusters (a 3-face cluster asks a mean cosine of 0.45 and 0.64 x its own cohesion, see
+    // smallClusterMargin and cohesionRatio). With these photos all 16 faces join (15 with the thresholds before
+    // the cohesion rule: stuart5 stayed out); one miss is allowed for small changes in the pipeline's embeddings.
+    expect([...joined.values()].reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(15);
     for (const c of found) {
       const person = [...clusterOf.entries()].find(([, id]) => id === c.ObjectId)![0];
       expect(c).toMatchObject({ FaceCount: 3 + joined.get(person)!, ImageCount: 3 + joined.get(person)! });
