@@ -2,8 +2,8 @@ import { onnx } from 'onnx-proto';
 
 /**
  * The two small ONNX models the neighbour indexes run, built in memory with onnx-proto (the ONNX protobuf schema)
- * so the library ships no model file: exact inner-product kNN, S = Gemm(Q, B^T); (V, I) = TopK(S, k), and a
- * random projection, y = x · r.
+ * so the library ships no model file: exact inner-product kNN, S = Gemm(Q, B^T); (V, I) = TopK(S, k), its
+ * 8-bit version, S = MatMulInteger(Q - 128, B^T); (V, I) = TopK(S, k), and a random projection, y = x · r.
  */
 
 type Dim = number | string;
@@ -34,7 +34,7 @@ function encodeModel(graph: onnx.IGraphProto): Uint8Array {
   return onnx.ModelProto.encode(model).finish();
 }
 
-const { FLOAT, INT64 } = onnx.TensorProto.DataType;
+const { FLOAT, INT8, INT32, INT64, UINT8 } = onnx.TensorProto.DataType;
 
 /**
  * Inputs: `queries` float[nq, dim], `base` float[n, dim], `k` int64[1].
@@ -71,5 +71,29 @@ export function buildProjectionGraph(dim: number, out: number): Uint8Array {
     node: [{ opType: 'MatMul', name: 'MatMul_node', input: ['x', 'r'], output: ['y'] }],
     input: [valueInfo('x', FLOAT, ['n', dim]), valueInfo('r', FLOAT, [dim, out])],
     output: [valueInfo('y', FLOAT, ['n', out])],
+  });
+}
+
+/**
+ * Inputs: `queries` uint8[nq, dim] (zero point 128), `baseT` int8[dim, n] (the base transposed), `k` int64[1].
+ * Outputs: `values` int32[nq, k] (integer inner products, descending), `indices` int64[nq, k]. onnxruntime runs
+ * MatMulInteger on the CPU's 8-bit dot-product instructions (AVX-512 VNNI / AVX-VNNI where present).
+ */
+export function buildQuantizedTopKGraph(dim: number): Uint8Array {
+  return encodeModel({
+    name: 'knn_topk_u8s8',
+    node: [
+      { opType: 'MatMulInteger', name: 'MatMulInteger_node', input: ['queries', 'baseT', 'zero'], output: ['scores'] },
+      {
+        opType: 'TopK',
+        name: 'TopK_node',
+        input: ['scores', 'k'],
+        output: ['values', 'indices'],
+        attribute: [intAttribute('axis', 1)],
+      },
+    ],
+    initializer: [{ name: 'zero', dims: [], dataType: UINT8, rawData: Uint8Array.of(128) }],
+    input: [valueInfo('queries', UINT8, ['nq', dim]), valueInfo('baseT', INT8, [dim, 'n']), valueInfo('k', INT64, [1])],
+    output: [valueInfo('values', INT32, ['nq', 'kk']), valueInfo('indices', INT64, ['nq', 'kk'])],
   });
 }

@@ -3,6 +3,9 @@ import {
   PROJECTED_INDEX_MIN_SIZE,
   projectedSearch,
   projectRows,
+  QuantizedNeighbourIndex,
+  quantizationScales,
+  quantizeBaseValue,
   randomProjection,
 } from './onnx-neighbour-index';
 import { writeNormalizedRow } from './vector-math';
@@ -41,17 +44,27 @@ export interface FlatVectorIndexOptions {
 
 /**
  * Brute-force index kept in memory: full vectors for exact scores, plus their random projection (default 128-d)
- * maintained row by row as vectors come and go, so a search over a large index costs one projected Gemm+TopK
- * (onnxruntime) and an exact re-ranking of the shortlist, and nothing is re-projected per search. Removal
- * moves the last row into the hole (O(dim)).
+ * kept as 8-bit codes, maintained row by row as vectors come and go, so a search over a large index costs one 8-bit
+ * MatMulInteger+TopK over the codes (onnxruntime, on the CPU's 8-bit dot-product instructions) and an exact
+ * re-ranking of the shortlist, and nothing is re-projected per search. The codes are stored transposed
+ * ([projectTo, capacity], the layout MatMulInteger takes) so a search reads them in place or after one copy per
+ * change. Removal moves the last row into the hole (O(dim)).
+ *
+ * Still linear in the index size: on random-like embeddings (different people near-orthogonal in 512-d) neither an
+ * IVF index nor HNSW reached this shortlist's recall for less work (libs/clustering/README.md, "Clustering at scale").
  */
 export class FlatVectorIndex implements MutableVectorIndex {
   private full = new Float32Array(0);
-  private projected = new Float32Array(0);
+  /** Projected rows as int8 codes, transposed: code of row r, dimension j at [j * capacity + r]. */
+  private codes = new Int8Array(0);
+  private capacity = 0;
+  /** The codes as [p, size] for a search; dropped on every change. */
+  private packed: Int8Array | null = null;
   private readonly keyOfRow: string[] = [];
   private readonly rowOfKey = new Map<string, number>();
   private readonly projection: Float32Array | null;
   private readonly p: number;
+  private readonly codeScale: number;
 
   constructor(
     readonly dim: number,
@@ -60,6 +73,7 @@ export class FlatVectorIndex implements MutableVectorIndex {
     const projectTo = options.projectTo ?? 128;
     this.p = projectTo > 0 && projectTo < dim ? projectTo : 0;
     this.projection = this.p > 0 ? randomProjection(dim, this.p, options.seed ?? 12345) : null;
+    this.codeScale = this.p > 0 ? quantizationScales(this.p).base : 0;
   }
 
   get size(): number {
@@ -82,6 +96,7 @@ export class FlatVectorIndex implements MutableVectorIndex {
     for (let i = 0; i < keys.length; i++) writeNormalizedRow(unit, i, vectors.subarray(i * dim, (i + 1) * dim), dim);
     const projected = this.projection ? await projectRows(unit, dim, this.projection, p) : null;
     this.reserve(this.size + keys.length);
+    this.packed = null;
     keys.forEach((key, i) => {
       let row = this.rowOfKey.get(key);
       if (row === undefined) {
@@ -90,19 +105,20 @@ export class FlatVectorIndex implements MutableVectorIndex {
         this.rowOfKey.set(key, row);
       }
       this.full.set(unit.subarray(i * dim, (i + 1) * dim), row * dim);
-      if (projected) this.projected.set(projected.subarray(i * p, (i + 1) * p), row * p);
+      if (projected) this.writeCodes(row, projected, i * p);
     });
   }
 
   remove(keys: Iterable<string>): void {
-    const { dim, p } = this;
+    const { dim, p, capacity, codes } = this;
     for (const key of keys) {
       const row = this.rowOfKey.get(key);
       if (row === undefined) continue;
+      this.packed = null;
       const last = this.keyOfRow.length - 1;
       if (row !== last) {
         this.full.copyWithin(row * dim, last * dim, (last + 1) * dim);
-        if (p > 0) this.projected.copyWithin(row * p, last * p, (last + 1) * p);
+        for (let j = 0; j < p; j++) codes[j * capacity + row] = codes[j * capacity + last];
         const moved = this.keyOfRow[last];
         this.keyOfRow[row] = moved;
         this.rowOfKey.set(moved, row);
@@ -131,7 +147,7 @@ export class FlatVectorIndex implements MutableVectorIndex {
               base,
               dim,
               r: this.projection,
-              projected: createExactNeighbourIndex(this.projected.subarray(0, size * p), p),
+              projected: new QuantizedNeighbourIndex(this.packedCodes(), p, size),
             },
             k,
             this.options.oversample,
@@ -145,18 +161,36 @@ export class FlatVectorIndex implements MutableVectorIndex {
     return { k, keys, similarities };
   }
 
+  private writeCodes(row: number, projected: Float32Array, offset: number): void {
+    const { p, capacity, codes, codeScale } = this;
+    for (let j = 0; j < p; j++) codes[j * capacity + row] = quantizeBaseValue(projected[offset + j], codeScale);
+  }
+
+  /** The codes of the current rows as int8[p, size]: in place when full, else one copy kept until a change. */
+  private packedCodes(): Int8Array {
+    const { p, size, capacity } = this;
+    if (size === capacity) return this.codes;
+    if (!this.packed) {
+      const packed = new Int8Array(p * size);
+      for (let j = 0; j < p; j++) packed.set(this.codes.subarray(j * capacity, j * capacity + size), j * size);
+      this.packed = packed;
+    }
+    return this.packed;
+  }
+
   private reserve(rows: number): void {
-    const capacity = this.full.length / this.dim;
+    const { capacity, p } = this;
     if (rows <= capacity) return;
     // Headroom, so that the few rows each run adds do not copy the whole index every time.
     const next = Math.max(Math.ceil(rows * 1.25), Math.ceil(capacity * 1.5), 1024);
     const full = new Float32Array(next * this.dim);
     full.set(this.full);
     this.full = full;
-    if (this.p > 0) {
-      const projected = new Float32Array(next * this.p);
-      projected.set(this.projected);
-      this.projected = projected;
+    if (p > 0) {
+      const codes = new Int8Array(next * p);
+      for (let j = 0; j < p; j++) codes.set(this.codes.subarray(j * capacity, j * capacity + this.size), j * next);
+      this.codes = codes;
     }
+    this.capacity = next;
   }
 }
