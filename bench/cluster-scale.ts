@@ -2,7 +2,7 @@
  * Scale benchmark on synthetic embeddings shaped like the real model's (512-d, same person ~0.68, different ~0).
  *
  *   npx ts-node -r tsconfig-paths/register --transpile-only bench/cluster-scale.ts \
- *     [--sizes 100000,1000000] [--adds 1000,10000] [--rebuild 100000] [--seed 1] [--path index|full]
+ *     [--sizes 100000,1000000] [--adds 1000,10000] [--rebuild 100000] [--seed 1] [--path index|full] [--recall]
  *
  * For each dataset size a child process builds the persisted state the clusterer app keeps (serialised cluster
  * summaries of people with >= 3 photos, the independent candidates of the others; identity sizes heavy-tailed,
@@ -11,7 +11,10 @@
  * the rest new people) the way the clusterer app runs it: search the index with the new faces, load (deserialise)
  * only the summaries and candidates it shortlists, clusterIncremental, apply the result to the index. RSS is
  * sampled from a helper thread. `--path full` times the old path instead (every summary and candidate handed to
- * clusterIncremental). --rebuild N times clusterBatch on N faces. Prints one JSON line per scenario.
+ * clusterIncremental). --rebuild N times clusterBatch on N faces. --recall also measures, before each timed run and
+ * outside its timing, the recall of the index's shortlist against exact search for the run's new faces (clusters
+ * k = clusterCandidates, candidates k = knn; neighbours at or above minEdgeSimilarity, the ones a run keeps).
+ * Prints one JSON line per scenario.
  */
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -20,7 +23,10 @@ import {
   ClusterSummary,
   ClusteringIndex,
   ClusteringResult,
+  DEFAULT_CLUSTERING_OPTIONS,
   FaceInput,
+  FlatVectorIndex,
+  MutableVectorIndex,
   RunScopeLoader,
   buildSummary,
   deserializeSummary,
@@ -210,12 +216,35 @@ class Store implements RunScopeLoader {
   }
 }
 
+/** Share of the exact top-k neighbours at or above `minSimilarity` that the index's own search also returns. */
+async function shortlistRecall(
+  index: MutableVectorIndex,
+  queries: Float32Array,
+  k: number,
+  minSimilarity: number,
+): Promise<{ recall: number; neighbours: number } | null> {
+  if (!(index instanceof FlatVectorIndex) || index.size === 0) return null;
+  const kk = Math.min(k, index.size);
+  const [found, exact] = await Promise.all([index.search(queries, kk), index.searchExact(queries, kk)]);
+  let neighbours = 0;
+  let hits = 0;
+  for (let q = 0; q < exact.keys.length / kk; q++) {
+    const got = new Set(found.keys.slice(q * kk, (q + 1) * kk));
+    for (let j = q * kk; j < (q + 1) * kk; j++) {
+      if (exact.keys[j] === null || exact.similarities[j] < minSimilarity) continue;
+      neighbours++;
+      if (got.has(exact.keys[j])) hits++;
+    }
+  }
+  return { recall: neighbours ? +(hits / neighbours).toFixed(5) : 1, neighbours };
+}
+
 const cpuSecondsSince = (start: NodeJS.CpuUsage): number => {
   const used = process.cpuUsage(start);
   return +((used.user + used.system) / 1e6).toFixed(2);
 };
 
-async function child(size: number, adds: number[], seed: number, path: string): Promise<void> {
+async function child(size: number, adds: number[], seed: number, path: string, recall: boolean): Promise<void> {
   const sampler = new RssSampler();
   const random = seededRandom(seed);
   let t = Date.now();
@@ -264,6 +293,16 @@ async function child(size: number, adds: number[], seed: number, path: string): 
   }
   for (const add of adds) {
     const { faces, identityOf } = newFaces(state, add, seededRandom(seed + add));
+    let shortlist: Record<string, unknown> | undefined;
+    if (recall && index) {
+      const queries = new Float32Array(faces.length * DIM);
+      faces.forEach((f, i) => queries.set(f.embedding, i * DIM));
+      const o = DEFAULT_CLUSTERING_OPTIONS;
+      shortlist = {
+        clusters: await shortlistRecall(index.clusters, queries, o.clusterCandidates, o.minEdgeSimilarity),
+        candidates: await shortlistRecall(index.candidates, queries, o.knn, o.minEdgeSimilarity),
+      };
+    }
     global.gc?.();
     sampler.reset();
     t = Date.now();
@@ -317,6 +356,7 @@ async function child(size: number, adds: number[], seed: number, path: string): 
         independent: r.stats.independent,
         merges: r.stats.merges,
         poolFaces: r.stats.poolFaces,
+        ...(shortlist ? { shortlistRecall: shortlist } : {}),
       }),
     );
   }
@@ -396,11 +436,22 @@ async function main(): Promise<void> {
   const adds = (args.get('adds') ?? '1000,10000').split(',').map(Number);
   const path = args.get('path') ?? 'index';
   if (path !== 'index' && path !== 'full') throw new Error('--path must be index or full');
-  if (args.has('child-size')) return child(numberArg(args, 'child-size', 0), adds, seed, path);
+  const recall = args.has('recall');
+  if (args.has('child-size')) return child(numberArg(args, 'child-size', 0), adds, seed, path, recall);
   if (args.has('child-rebuild')) return rebuild(numberArg(args, 'child-rebuild', 0), seed);
   const sizes = (args.get('sizes') ?? '100000,1000000').split(',').filter(Boolean).map(Number);
   for (const size of sizes)
-    await spawnChild(['--child-size', String(size), '--adds', adds.join(','), '--seed', String(seed), '--path', path]);
+    await spawnChild([
+      '--child-size',
+      String(size),
+      '--adds',
+      adds.join(','),
+      '--seed',
+      String(seed),
+      '--path',
+      path,
+      ...(recall ? ['--recall'] : []),
+    ]);
   const rebuilds = (args.get('rebuild') ?? '100000').split(',').filter(Boolean).map(Number);
   for (const size of rebuilds)
     if (size > 0) await spawnChild(['--child-rebuild', String(size), '--seed', String(seed)]);

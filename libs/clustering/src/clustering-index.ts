@@ -98,10 +98,15 @@ export class ClusteringIndex {
     };
 
     const queries = this.stack(newFaces.map((f) => f.embedding));
-    await nearClusters(queries, o.clusterCandidates, clusterIds);
     const candidateIds = new Set<string>();
     const kc = Math.min(o.knn, this.candidates.size);
-    if (kc > 0 && newFaces.length > 0) collect(await this.candidates.search(queries, kc), minSimilarity, candidateIds);
+    // The two searches of the new faces are independent: onnxruntime runs them side by side (its TopK is serial).
+    await Promise.all([
+      nearClusters(queries, o.clusterCandidates, clusterIds),
+      kc > 0 && newFaces.length > 0
+        ? this.candidates.search(queries, kc).then((found) => collect(found, minSimilarity, candidateIds))
+        : undefined,
+    ]);
     const pool = candidateIds.size > 0 ? await loader.candidates([...candidateIds]) : [];
     await nearClusters(this.stack(pool.map((f) => f.embedding)), o.clusterCandidates, clusterIds);
 

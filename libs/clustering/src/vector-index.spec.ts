@@ -1,4 +1,5 @@
 import { JsExactNeighbourIndex } from './neighbour-index';
+import { QuantizedNeighbourIndex, quantizationScales, quantizeBaseValue } from './onnx-neighbour-index';
 import { randomUnitVector, seededRandom, syntheticPeople } from './synthetic-faces';
 import { FlatVectorIndex } from './vector-index';
 
@@ -86,5 +87,56 @@ describe('FlatVectorIndex', () => {
       expect(a.similarities[i]).toBeCloseTo(b.similarities[i], 5);
     });
     expect(samePerson).toBeGreaterThan(100);
+  });
+
+  it('keeps its 8-bit codes in step with the rows across growth, replacement and removal', async () => {
+    const dim = 96;
+    const n = 2600; // past the first capacities (1024, then 1.5x), so the transposed codes are re-laid out
+    const base = vectors(n, dim, 5);
+    const keys = Array.from({ length: n }, (_, i) => `k${i}`);
+    const projected = new FlatVectorIndex(dim, { projectTo: 32, projectAbove: 0, oversample: 8 });
+    const exact = new FlatVectorIndex(dim, { projectTo: 0 });
+    for (const index of [projected, exact]) {
+      for (let start = 0; start < n; start += 700) {
+        const end = Math.min(n, start + 700);
+        await index.upsert(keys.slice(start, end), base.subarray(start * dim, end * dim));
+      }
+      index.remove(keys.filter((_, i) => i % 3 === 0));
+      await index.upsert(['k1'], base.subarray(2 * dim, 3 * dim));
+    }
+    // Queries equal to stored vectors: the vector itself must come first, found through the codes.
+    const rows = [1, 2, 5, 100, 1000, 2000, 2599];
+    const queries = new Float32Array(rows.length * dim);
+    rows.forEach((row, i) => queries.set(base.subarray(row * dim, (row + 1) * dim), i * dim));
+    const a = await projected.search(queries, 2);
+    const b = await exact.search(queries, 2);
+    rows.forEach((row, i) => {
+      if (row === 1) return; // k1 now holds row 2's vector: row 1's is stored nowhere (the runner-up is random)
+      expect(a.keys[i * 2]).toBe(b.keys[i * 2]);
+      expect(a.similarities[i * 2]).toBeCloseTo(1, 5);
+      if (row === 2) expect(new Set(a.keys.slice(i * 2, i * 2 + 2))).toEqual(new Set(['k1', 'k2']));
+      else expect(a.keys[i * 2]).toBe(`k${row}`);
+    });
+    expect(projected.size).toBe(exact.size);
+  });
+});
+
+describe('QuantizedNeighbourIndex', () => {
+  it('ranks like exact inner products of the projected vectors, scores within 0.01', async () => {
+    const dim = 64;
+    const n = 300;
+    // Components ~N(0, 1/dim), as the random projection of a unit vector has.
+    const base = vectors(n, dim, 3);
+    const scale = quantizationScales(dim).base;
+    const codesT = new Int8Array(dim * n);
+    for (let i = 0; i < n; i++)
+      for (let d = 0; d < dim; d++) codesT[d * n + i] = quantizeBaseValue(base[i * dim + d], scale);
+    const queries = base.subarray(0, 20 * dim);
+    const found = await new QuantizedNeighbourIndex(codesT, dim, n).search(queries, 3);
+    const exact = new JsExactNeighbourIndex(base, dim).searchSync(queries, 3);
+    for (let q = 0; q < 20; q++) expect(found.indices[q * 3]).toBe(q);
+    for (let i = 0; i < found.similarities.length; i++) {
+      expect(Math.abs(found.similarities[i] - exact.similarities[i])).toBeLessThan(0.01);
+    }
   });
 });

@@ -128,7 +128,16 @@ export class FlatVectorIndex implements MutableVectorIndex {
     }
   }
 
-  async search(queries: Float32Array, k: number): Promise<KeyedNeighbours> {
+  /** The exact answer (every vector scored in full), e.g. to measure the shortlist's recall. */
+  searchExact(queries: Float32Array, k: number): Promise<KeyedNeighbours> {
+    return this.find(queries, k, true);
+  }
+
+  search(queries: Float32Array, k: number): Promise<KeyedNeighbours> {
+    return this.find(queries, k, false);
+  }
+
+  private async find(queries: Float32Array, k: number, exact: boolean): Promise<KeyedNeighbours> {
     const { dim, p, size } = this;
     const nq = queries.length / dim;
     const keys = new Array<string | null>(nq * k).fill(null);
@@ -139,7 +148,7 @@ export class FlatVectorIndex implements MutableVectorIndex {
     const base = this.full.subarray(0, size * dim);
 
     const found =
-      !this.projection || size < (this.options.projectAbove ?? PROJECTED_INDEX_MIN_SIZE)
+      exact || !this.projection || size < (this.options.projectAbove ?? PROJECTED_INDEX_MIN_SIZE)
         ? await createExactNeighbourIndex(base, dim).search(q, k)
         : await projectedSearch(
             q,
