@@ -1,4 +1,4 @@
-import { binnedAngle, landmarks68To5, mouthState, softmax } from './face-attributes';
+import { binnedAngle, jawSpan, landmarks68To5, mouthState, softmax } from './face-attributes';
 
 describe('softmax', () => {
   it('sums to 1 and is stable for large logits', () => {
@@ -43,6 +43,14 @@ describe('68-point helpers', () => {
       [36, 80],
       [64, 80],
     ]);
+  });
+
+  it('measures the face width between the jaw ends (points 0 and 16), whatever the roll', () => {
+    set(0, 10, 40);
+    set(16, 90, 40);
+    expect(jawSpan(points)).toBeCloseTo(80, 6);
+    set(16, 10 + 48, 40 + 64);
+    expect(jawSpan(points)).toBeCloseTo(80, 6);
   });
 
   it('calls a 2/30 lip gap closed and a 12/30 gap open', () => {

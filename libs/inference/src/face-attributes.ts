@@ -29,6 +29,16 @@ export function landmarks68To5(p: ArrayLike<number>): Point[] {
   return [mean(37, 38, 40, 41), mean(43, 44, 46, 47), mean(30), mean(48, 60), mean(54, 64)];
 }
 
+/**
+ * Face width from the 68 landmarks: the distance between the ends of the jaw contour (points 0 and 16, at ear
+ * level), in the landmarks' pixels. Rotation-invariant. On LFW dev it is 1.057x the detection box's width
+ * (median; 90% of faces wider than their box), 1.11x on the tallest, narrowest boxes (libs/inference/README.md,
+ * "Face size and head pose for IMM's HD rule").
+ */
+export function jawSpan(p: ArrayLike<number>): number {
+  return Math.hypot(p[32] - p[0], p[33] - p[1]);
+}
+
 /** SSR-Net stage outputs of fr_age / fr_gender, in the model's output order. */
 export interface SsrNetOutputs {
   prob_stage_1: Float32Array;

@@ -12,6 +12,7 @@ import {
   binnedAngle,
   EMOTIONS,
   eyeBoxes,
+  jawSpan,
   landmarks68To5,
   mouthState,
   softmax,
@@ -20,7 +21,7 @@ import {
   type SsrNetOutputs,
 } from './face-attributes';
 import { rejectReason, DEFAULT_FACE_FILTER, type CandidateEvidence } from './face-filter';
-import { faceQuality, isHighDefinition, sharpnessFromLaplacian } from './face-quality';
+import { faceQuality, hdFaceWidth, isHighDefinition, sharpnessFromLaplacian } from './face-quality';
 import { FaceAnalyzer } from './face-analyzer';
 import type { AnalyzeOptions, DetectedFace, ImageAnalysis, StageTimings } from './face.types';
 import {
@@ -394,9 +395,15 @@ export class FacePipeline extends FaceAnalyzer {
       }
     }
     if (attributes.has('pose')) {
+      // A square of side max(w, h) centred on the box, no margin: stretching the tall box to 224x224 widened the
+      // face ~1.4x and made yaw unstable (LFW dev: yaw of the mirrored face off its negation by sd 19.6 degrees
+      // stretched, 2.1 square; libs/inference/README.md, "Face size and head pose for IMM's HD rule").
+      const side = Math.max(w, h);
+      const cx = (box.x1 + box.x2) / 2;
+      const cy = (box.y1 + box.y2) / 2;
       const out = await this.inference.run(
         'pose',
-        cropToTensor(source.image, local(box.x1, box.y1, w, h), 224, 224, NORM_IMAGENET_RGB),
+        cropToTensor(source.image, local(cx - side / 2, cy - side / 2, side, side), 224, 224, NORM_IMAGENET_RGB),
       );
       face.headPose = { yaw: binnedAngle(out.output), pitch: binnedAngle(out['617']), roll: binnedAngle(out['618']) };
       lap('pose');
@@ -438,7 +445,12 @@ export class FacePipeline extends FaceAnalyzer {
       eyesOpen: face.eyesOpen,
       alignmentError: c.evidence.alignmentError,
     });
-    face.isHD = isHighDefinition(boundary.width, boundary.height, face.headPose, face.faceQuality);
+    face.isHD = isHighDefinition(
+      hdFaceWidth(boundary.width, jawSpan(c.landmarks68)),
+      boundary.height,
+      face.headPose,
+      face.faceQuality,
+    );
 
     if (thumbnails) {
       const side = Math.max(w, h) * THUMBNAIL_MARGIN;

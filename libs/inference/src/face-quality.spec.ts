@@ -1,7 +1,9 @@
 import {
   RECOGNISABILITY_MODEL,
   faceQuality,
+  hdFaceWidth,
   isHighDefinition,
+  MAX_LANDMARK_WIDENING,
   sharpnessFromLaplacian,
   type QualityInputs,
 } from './face-quality';
@@ -83,5 +85,22 @@ describe('isHighDefinition', () => {
 
   it('is false when the pose is unknown', () => {
     expect(isHighDefinition(200, 200, undefined, 0.99)).toBe(false);
+  });
+});
+
+describe('hdFaceWidth', () => {
+  it('takes the landmark face width when the box is narrower', () => {
+    expect(hdFaceWidth(72, 81)).toBe(81);
+    expect(isHighDefinition(hdFaceWidth(72, 81), 120, { pitch: 0, roll: 0, yaw: 0 }, 0.9)).toBe(true);
+  });
+
+  it('never goes below the box', () => {
+    expect(hdFaceWidth(90, 80)).toBe(90);
+    expect(hdFaceWidth(90, NaN)).toBe(90);
+  });
+
+  it('widens the box by at most MAX_LANDMARK_WIDENING', () => {
+    expect(hdFaceWidth(60, 200)).toBeCloseTo(60 * MAX_LANDMARK_WIDENING, 9);
+    expect(hdFaceWidth(60, 200)).toBeLessThanOrEqual(75);
   });
 });

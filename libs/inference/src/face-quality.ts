@@ -79,6 +79,23 @@ export function faceQuality(q: QualityInputs): number {
   return Math.min(1, Math.max(0, recognisable * size * pose * detector * alignment));
 }
 
+/**
+ * The most the landmark face width may widen the box for the HD size test (99.9th percentile of jaw span / box
+ * width on LFW dev is 1.25): a landmark error cannot turn a small face into an HD one.
+ */
+export const MAX_LANDMARK_WIDENING = 1.25;
+
+/**
+ * Face width for IMM's "larger than 75x75 px": the larger of the detection box's width and the landmark face width
+ * (`jawSpan`, capped at MAX_LANDMARK_WIDENING x the box). fr_detect's boxes are narrower than the face they hold
+ * (LFW dev: median 0.946x the jaw span; tall boxes, height/width > 1.6, 0.90x), so the box alone fails faces that
+ * are 80 px wide. The reported Boundary stays the detector's box; this only feeds the HD test.
+ */
+export function hdFaceWidth(boxWidth: number, landmarkWidth: number): number {
+  const measured = Number.isFinite(landmarkWidth) ? Math.min(landmarkWidth, MAX_LANDMARK_WIDENING * boxWidth) : 0;
+  return Math.max(boxWidth, measured);
+}
+
 /** IMM's HD rule: face larger than 75x75 px, |pitch|, |roll|, |yaw| all below 30 degrees, faceQuality > 0.8. */
 export function isHighDefinition(
   width: number,
