@@ -3,7 +3,8 @@ import { onnx } from 'onnx-proto';
 /**
  * The two small ONNX models the neighbour indexes run, built in memory with onnx-proto (the ONNX protobuf schema)
  * so the library ships no model file: exact inner-product kNN, S = Gemm(Q, B^T); (V, I) = TopK(S, k), its
- * 8-bit version, S = MatMulInteger(Q - 128, B^T); (V, I) = TopK(S, k), and a random projection, y = x · r.
+ * 8-bit version, S = MatMulInteger(Q - 128, B^T); (V, I) = TopK(S, k), exact scores of shortlisted rows,
+ * s = Gather(B, I) · q, and a random projection, y = x · r.
  */
 
 type Dim = number | string;
@@ -95,5 +96,31 @@ export function buildQuantizedTopKGraph(dim: number): Uint8Array {
     initializer: [{ name: 'zero', dims: [], dataType: UINT8, rawData: Uint8Array.of(128) }],
     input: [valueInfo('queries', UINT8, ['nq', dim]), valueInfo('baseT', INT8, [dim, 'n']), valueInfo('k', INT64, [1])],
     output: [valueInfo('values', INT32, ['nq', 'kk']), valueInfo('indices', INT64, ['nq', 'kk'])],
+  });
+}
+
+/**
+ * Inputs: `base` float[n, dim], `rows` int32[nq, s] (row numbers; negative ones count from the end, as in Gather),
+ * `queries` float[nq, dim, 1]. Output: `scores` float[nq, s, 1], the inner product of each query with its rows.
+ */
+export function buildGatherDotGraph(dim: number): Uint8Array {
+  return encodeModel({
+    name: 'gather_dot',
+    node: [
+      {
+        opType: 'Gather',
+        name: 'Gather_node',
+        input: ['base', 'rows'],
+        output: ['picked'],
+        attribute: [intAttribute('axis', 0)],
+      },
+      { opType: 'MatMul', name: 'MatMul_node', input: ['picked', 'queries'], output: ['scores'] },
+    ],
+    input: [
+      valueInfo('base', FLOAT, ['n', dim]),
+      valueInfo('rows', INT32, ['nq', 's']),
+      valueInfo('queries', FLOAT, ['nq', dim, 1]),
+    ],
+    output: [valueInfo('scores', FLOAT, ['nq', 's', 1])],
   });
 }

@@ -1,5 +1,5 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
-import { buildProjectionGraph, buildQuantizedTopKGraph, buildTopKGraph } from './onnx-graph';
+import { buildGatherDotGraph, buildProjectionGraph, buildQuantizedTopKGraph, buildTopKGraph } from './onnx-graph';
 import { gaussian, seededRandom } from './random';
 import { dot } from './vector-math';
 import { JsExactNeighbourIndex, NeighbourIndex, NeighbourSearchResult } from './neighbour-index';
@@ -28,7 +28,7 @@ export function isOnnxRuntimeAvailable(): boolean {
   return loadOrt() !== null && !ortBroken;
 }
 
-type Graph = { kind: 'topk' } | { kind: 'topk-u8s8' } | { kind: 'projection'; out: number };
+type Graph = { kind: 'topk' } | { kind: 'topk-u8s8' } | { kind: 'gather-dot' } | { kind: 'projection'; out: number };
 
 function session(ort: OrtModule, dim: number, threads: number, graph: Graph): Promise<InferenceSession> {
   const cacheKey = `${dim}:${threads}:${graph.kind}:${graph.kind === 'projection' ? graph.out : 0}`;
@@ -39,7 +39,9 @@ function session(ort: OrtModule, dim: number, threads: number, graph: Graph): Pr
         ? buildProjectionGraph(dim, graph.out)
         : graph.kind === 'topk-u8s8'
           ? buildQuantizedTopKGraph(dim)
-          : buildTopKGraph(dim);
+          : graph.kind === 'gather-dot'
+            ? buildGatherDotGraph(dim)
+            : buildTopKGraph(dim);
     s = ort.InferenceSession.create(model, {
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
@@ -233,6 +235,7 @@ export async function projectedSearch(
   const coarse = await projected.search(await projectRows(queries, dim, r, projected.dim), shortlist);
   const indices = new Int32Array(nq * k).fill(-1);
   const similarities = new Float32Array(nq * k).fill(-Infinity);
+  const exact = await shortlistScores(queries, base, dim, coarse.indices, shortlist);
   for (let q = 0; q < nq; q++) {
     // Insertion into the query's descending top-k: the shortlist is short and mostly rejected at the k-th score.
     const row = q * k;
@@ -240,7 +243,7 @@ export async function projectedSearch(
     for (let j = 0; j < shortlist; j++) {
       const b = coarse.indices[q * shortlist + j];
       if (b < 0) continue;
-      const s = dot(queries, q * dim, base, b * dim, dim);
+      const s = exact[q * shortlist + j];
       if (filled === k && s <= similarities[row + k - 1]) continue;
       let pos = filled < k ? filled++ : k - 1;
       while (pos > 0 && similarities[row + pos - 1] < s) {
@@ -253,6 +256,50 @@ export async function projectedSearch(
     }
   }
   return { k, indices, similarities };
+}
+
+/**
+ * Exact inner product of each query with its `s` shortlisted base rows (`rows` [nq, s]; entries < 0 score 0), through
+ * onnxruntime (Gather + batched MatMul, in chunks of <= 64 MB of gathered rows) when available, else plain JS.
+ */
+async function shortlistScores(
+  queries: Float32Array,
+  base: Float32Array,
+  dim: number,
+  rows: Int32Array,
+  s: number,
+): Promise<Float32Array> {
+  const nq = queries.length / dim;
+  const scores = new Float32Array(nq * s);
+  const ort = loadOrt();
+  if (ort && !ortBroken && s > 0 && nq * s >= 4096) {
+    try {
+      const session_ = await session(ort, dim, 0, { kind: 'gather-dot' });
+      const baseTensor = new ort.Tensor('float32', base, [base.length / dim, dim]);
+      const chunk = Math.max(1, Math.floor((64 * 1024 * 1024) / (4 * s * dim)));
+      for (let start = 0; start < nq; start += chunk) {
+        const n = Math.min(chunk, nq - start);
+        const out = await session_.run({
+          base: baseTensor,
+          rows: new ort.Tensor('int32', rows.subarray(start * s, (start + n) * s), [n, s]),
+          queries: new ort.Tensor('float32', queries.subarray(start * dim, (start + n) * dim), [n, dim, 1]),
+        });
+        scores.set(out.scores.data as Float32Array, start * s);
+        out.scores.dispose();
+      }
+      return scores;
+    } catch (error: unknown) {
+      if (!(error instanceof TypeError)) throw error;
+      ortBroken = true;
+    }
+  }
+  for (let q = 0; q < nq; q++) {
+    for (let j = 0; j < s; j++) {
+      const b = rows[q * s + j];
+      if (b >= 0) scores[q * s + j] = dot(queries, q * dim, base, b * dim, dim);
+    }
+  }
+  return scores;
 }
 
 /** Bases at least this large use {@link ProjectedNeighbourIndex} in the default factory. */
