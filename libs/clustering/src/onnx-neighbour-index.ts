@@ -260,7 +260,7 @@ export async function projectedSearch(
 
 /**
  * Exact inner product of each query with its `s` shortlisted base rows (`rows` [nq, s]; entries < 0 score 0), through
- * onnxruntime (Gather + batched MatMul, in chunks of <= 64 MB of gathered rows) when available, else plain JS.
+ * onnxruntime (Gather + batched MatMul, in chunks of <= 32 MB of gathered rows) when available, else plain JS.
  */
 async function shortlistScores(
   queries: Float32Array,
@@ -276,7 +276,7 @@ async function shortlistScores(
     try {
       const session_ = await session(ort, dim, 0, { kind: 'gather-dot' });
       const baseTensor = new ort.Tensor('float32', base, [base.length / dim, dim]);
-      const chunk = Math.max(1, Math.floor((64 * 1024 * 1024) / (4 * s * dim)));
+      const chunk = Math.max(1, Math.floor((32 * 1024 * 1024) / (4 * s * dim)));
       for (let start = 0; start < nq; start += chunk) {
         const n = Math.min(chunk, nq - start);
         const out = await session_.run({
