@@ -43,18 +43,35 @@ export class JsExactNeighbourIndex implements NeighbourIndex {
       const row = q * k;
       let filled = 0;
       for (let j = 0; j < size; j++) {
-        const s = dot(queries, q * dim, base, j * dim, dim);
-        if (filled === k && s <= similarities[row + k - 1]) continue;
-        let pos = filled < k ? filled++ : k - 1;
-        while (pos > 0 && similarities[row + pos - 1] < s) {
-          similarities[row + pos] = similarities[row + pos - 1];
-          indices[row + pos] = indices[row + pos - 1];
-          pos--;
-        }
-        similarities[row + pos] = s;
-        indices[row + pos] = j;
+        filled = insertTopK(similarities, indices, row, k, filled, j, dot(queries, q * dim, base, j * dim, dim));
       }
     }
     return { k, indices, similarities };
   }
+}
+
+/**
+ * Inserts candidate `index` with score `s` into one query's descending top-k, kept in `similarities`/`indices` at
+ * `row .. row + k` with `filled` places used; returns the new count. At or below the k-th score of a full list the
+ * candidate is dropped, so scanning many candidates costs one comparison each.
+ */
+export function insertTopK(
+  similarities: Float32Array,
+  indices: Int32Array,
+  row: number,
+  k: number,
+  filled: number,
+  index: number,
+  s: number,
+): number {
+  if (filled === k && s <= similarities[row + k - 1]) return filled;
+  let pos = filled < k ? filled++ : k - 1;
+  while (pos > 0 && similarities[row + pos - 1] < s) {
+    similarities[row + pos] = similarities[row + pos - 1];
+    indices[row + pos] = indices[row + pos - 1];
+    pos--;
+  }
+  similarities[row + pos] = s;
+  indices[row + pos] = index;
+  return filled;
 }

@@ -2,7 +2,7 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { buildGatherDotGraph, buildProjectionGraph, buildQuantizedTopKGraph, buildTopKGraph } from './onnx-graph';
 import { gaussian, seededRandom } from './random';
 import { dot } from './vector-math';
-import { JsExactNeighbourIndex, NeighbourIndex, NeighbourSearchResult } from './neighbour-index';
+import { insertTopK, JsExactNeighbourIndex, NeighbourIndex, NeighbourSearchResult } from './neighbour-index';
 
 type OrtModule = typeof import('onnxruntime-node');
 
@@ -243,16 +243,7 @@ export async function projectedSearch(
     for (let j = 0; j < shortlist; j++) {
       const b = coarse.indices[q * shortlist + j];
       if (b < 0) continue;
-      const s = exact[q * shortlist + j];
-      if (filled === k && s <= similarities[row + k - 1]) continue;
-      let pos = filled < k ? filled++ : k - 1;
-      while (pos > 0 && similarities[row + pos - 1] < s) {
-        similarities[row + pos] = similarities[row + pos - 1];
-        indices[row + pos] = indices[row + pos - 1];
-        pos--;
-      }
-      similarities[row + pos] = s;
-      indices[row + pos] = b;
+      filled = insertTopK(similarities, indices, row, k, filled, b, exact[q * shortlist + j]);
     }
   }
   return { k, indices, similarities };
