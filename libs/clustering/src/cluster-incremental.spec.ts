@@ -271,6 +271,64 @@ describe('clusterIncremental', () => {
     expect(ratioOff.assignments[0].clusterId).toBe('tight');
   });
 
+  it("keeps a new person's faces together instead of letting them join a lookalike's cluster one by one", async () => {
+    // Seed 4 of bench:cluster on LFW: Saddam Hussein's faces joined Vicente Fox's cluster one at a time (each at
+    // 0.41-0.46 >= the join bar), although they were at ~0.7 to each other; every wrong join lowered the cluster's
+    // cohesion and so the bar for the next. Here: a cluster of 20 (members sqrt(0.6) u + sqrt(0.4) v_i, cohesion
+    // 0.6) and 4 new faces of another person (x u + c w + d z_i): mean cosine 0.45 to the cluster, 0.75 to each other.
+    const vec = (coords: Array<[number, number]>): Float32Array => {
+      const e = new Float32Array(DIM);
+      for (const [i, v] of coords) e[i] = v;
+      return e;
+    };
+    const a = Math.sqrt(0.6);
+    const members: FaceInput[] = Array.from({ length: 20 }, (_, i) => ({
+      faceId: `x${i}`,
+      imageId: `x-img${i}`,
+      embedding: vec([
+        [0, a],
+        [i + 2, Math.sqrt(0.4)],
+      ]),
+      isHD: true,
+      quality: 0.9,
+    }));
+    const x = 0.45 / a;
+    const c = Math.sqrt(0.75 - x * x);
+    const newFaces: FaceInput[] = Array.from({ length: 4 }, (_, i) => ({
+      faceId: `y${i}`,
+      imageId: `y-img${i}`,
+      embedding: vec([
+        [0, x],
+        [1, c],
+        [30 + i, 0.5],
+      ]),
+      isHD: true,
+      quality: 0.9,
+    }));
+    const cluster = buildSummary('lookalike', members);
+    const r = await clusterIncremental({ clusters: [cluster], candidates: [], newFaces }, idFactory());
+    // Each face alone would pass the join bar (0.40 + 0.15/20, 0.64 x 0.6); the group as a whole is at 0.45 < 0.46.
+    expect(r.assignments.every((s) => s.clusterId === 'Cluster-1' && s.reason === 'seeded-new')).toBe(true);
+    expect(r.updatedClusters).toHaveLength(0);
+    expect(r.createdClusters[0].count).toBe(4);
+
+    // Faces that are closer to each other than to a cluster still join it when their group matches it as a whole.
+    const own: FaceInput[] = Array.from({ length: 3 }, (_, i) => ({
+      faceId: `o${i}`,
+      imageId: `o-img${i}`,
+      embedding: vec([
+        [0, 0.95],
+        [1, Math.sqrt(1 - 0.95 * 0.95)],
+      ]),
+      isHD: true,
+      quality: 0.9,
+    }));
+    const joined = await clusterIncremental({ clusters: [cluster], candidates: [], newFaces: own }, idFactory());
+    expect(joined.assignments.map((s) => [s.clusterId, s.reason])).toEqual(
+      own.map(() => ['lookalike', 'joined-existing']),
+    );
+  });
+
   it('re-offers the leftover faces of a run to the existing clusters that grew in it', async () => {
     const unit = (x: number): Float32Array => {
       const e = new Float32Array(DIM);

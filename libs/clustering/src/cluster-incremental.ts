@@ -49,6 +49,10 @@ class Run {
   readonly assignedTo: Int32Array;
   readonly assignedScore: Float64Array;
   readonly reasons: FaceAssignmentReason[];
+  /** Per face: the mean cosine to its peer group that a join must reach (see holdPeerGroups). */
+  readonly floors: Float64Array;
+  /** Per face: the existing cluster its peer group matches as a whole (no floor for that one), or -1. */
+  readonly peerCluster: Int32Array;
   readonly clusters: WorkCluster[] = [];
 
   constructor(
@@ -68,6 +72,8 @@ class Run {
     this.assignedTo = new Int32Array(this.faces.length).fill(-1);
     this.assignedScore = new Float64Array(this.faces.length);
     this.reasons = this.faces.map(() => 'independent');
+    this.floors = new Float64Array(this.faces.length).fill(-Infinity);
+    this.peerCluster = new Int32Array(this.faces.length).fill(-1);
     for (const c of input.clusters) {
       if (c.sum.length !== this.dim) throw new RangeError(`cluster ${c.clusterId} has a different embedding size`);
       this.clusters.push({
@@ -155,8 +161,10 @@ class Run {
         if (local < 0) continue;
         const f = frozen[local];
         const score = dot(this.matrix, face * this.dim, f.sum, 0, this.dim) / f.count;
-        if (score >= Math.max(thr + this.o.smallClusterMargin / f.count, this.o.cohesionRatio * f.cohesion))
-          proposals.push({ face, cluster: clusterIdxs[local], score });
+        const bar = Math.max(thr + this.o.smallClusterMargin / f.count, this.o.cohesionRatio * f.cohesion);
+        const cluster = clusterIdxs[local];
+        if (score >= bar && (score >= this.floors[face] || cluster === this.peerCluster[face]))
+          proposals.push({ face, cluster, score });
       }
     });
     proposals.sort((a, b) => b.score - a.score);
@@ -187,8 +195,11 @@ class Run {
     return [...pool];
   }
 
-  /** Average-linkage over the HD faces of the pool; groups with enough distinct images become clusters. */
-  async seedClusters(pool: number[]): Promise<number[]> {
+  /**
+   * Average linkage over the still-unassigned HD faces of the pool: the groups with >= `minClusterImages` distinct
+   * images (those that could seed a cluster), members as face indices.
+   */
+  async seedGroups(pool: number[]): Promise<Array<{ members: number[]; sum: Float32Array }>> {
     const hd = pool.filter((f) => this.faces[f].isHD && this.assignedTo[f] < 0);
     if (hd.length < this.o.minClusterImages) return [];
     const vectors = this.rows(hd);
@@ -205,40 +216,83 @@ class Run {
         return key;
       }),
     );
-    const groups = averageLinkage({
+    return averageLinkage({
       vectors,
       dim: this.dim,
       imageKeys,
       neighbours,
       threshold: this.o.linkageThreshold,
       minEdgeSimilarity: this.o.minEdgeSimilarity,
-    }).filter((g) => g.imageKeys.size >= this.o.minClusterImages);
-    if (groups.length === 0) return [];
+    })
+      .filter((g) => g.imageKeys.size >= this.o.minClusterImages)
+      .map((g) => ({ members: g.members.map((m) => hd[m]), sum: g.sum }));
+  }
 
-    // A seeded group that matches an existing cluster as a whole joins it instead of becoming a duplicate.
+  /**
+   * For each group, the existing cluster it matches as a whole (mean pairwise cosine >= `linkageThreshold`, best
+   * first, no shared image), or -1, with the score. Uses the clusters' current sums.
+   */
+  async matchGroups(groups: Array<{ members: number[]; sum: Float32Array }>): Promise<Array<[number, number]>> {
     const existing = this.existingIdxs;
-    let matches: NeighbourSearchResult | null = null;
     const kEx = Math.min(this.o.clusterCandidates, existing.length);
-    if (kEx > 0) {
-      const dirs = new Float32Array(groups.length * this.dim);
-      groups.forEach((g, i) => writeNormalizedRow(dirs, i, g.sum, this.dim));
-      matches = await this.existingIndex().search(dirs, kEx);
-    }
-    const created: number[] = [];
-    groups.forEach((g, gi) => {
-      const members = g.members.map((m) => hd[m]);
+    if (kEx === 0 || groups.length === 0) return groups.map(() => [-1, 0]);
+    const dirs = new Float32Array(groups.length * this.dim);
+    groups.forEach((g, i) => writeNormalizedRow(dirs, i, g.sum, this.dim));
+    const matches = await this.existingIndex().search(dirs, kEx);
+    return groups.map((g, gi) => {
       let best = -1;
       let bestScore = this.o.linkageThreshold;
-      for (let j = 0; matches && j < kEx; j++) {
+      for (let j = 0; j < kEx; j++) {
         const local = matches.indices[gi * kEx + j];
         if (local < 0) continue;
         const c = this.clusters[existing[local]];
-        const score = dot(g.sum, 0, c.sum, 0, this.dim) / (members.length * c.count);
-        if (score >= bestScore && !members.some((f) => this.hasImage(c, this.hashes[f]))) {
+        const score = dot(g.sum, 0, c.sum, 0, this.dim) / (g.members.length * c.count);
+        if (score >= bestScore && !g.members.some((f) => this.hasImage(c, this.hashes[f]))) {
           best = existing[local];
           bestScore = score;
         }
       }
+      return [best, bestScore];
+    });
+  }
+
+  /**
+   * Before faces are offered to existing clusters one by one, they are compared with their peers. A face in a group
+   * of the pool that could seed a cluster, where the group as a whole matches no existing cluster (or another one),
+   * joins a cluster on its own only if its mean cosine to the cluster's members reaches its mean cosine to the rest
+   * of its group: average linkage's own criterion, a face goes where it is closest on average. Without this, the
+   * faces of a person who has no cluster yet can join a lookalike's cluster one at a time at the join threshold,
+   * although they are far closer to each other, and each wrong join lowers the cluster's cohesion and so the bar
+   * for the next one.
+   */
+  async holdPeerGroups(pool: number[]): Promise<void> {
+    if (this.existingIdxs.length === 0) return;
+    const groups = await this.seedGroups(pool);
+    const matched = await this.matchGroups(groups);
+    groups.forEach((g, gi) => {
+      const n = g.members.length;
+      for (const f of g.members) {
+        this.floors[f] = (dot(this.matrix, f * this.dim, g.sum, 0, this.dim) - 1) / (n - 1);
+        this.peerCluster[f] = matched[gi][0];
+      }
+    });
+  }
+
+  /** Ends the hold of holdPeerGroups (once the groups have been seeded). */
+  releasePeerGroups(): void {
+    this.floors.fill(-Infinity);
+  }
+
+  /** Average-linkage over the HD faces of the pool; groups with enough distinct images become clusters. */
+  async seedClusters(pool: number[]): Promise<number[]> {
+    const groups = await this.seedGroups(pool);
+    if (groups.length === 0) return [];
+    // A seeded group that matches an existing cluster as a whole joins it instead of becoming a duplicate.
+    const matched = await this.matchGroups(groups);
+    const created: number[] = [];
+    groups.forEach((g, gi) => {
+      const { members } = g;
+      const [best, bestScore] = matched[gi];
       if (best >= 0) {
         for (const f of members) this.addFace(f, best, bestScore, 'joined-existing');
         return;
@@ -319,7 +373,8 @@ class Run {
 
 /**
  * One incremental run (IMM semantics): new faces join existing clusters when their mean cosine to the
- * cluster's members reaches the join threshold; the rest, with the previous independents near them, are
+ * cluster's members reaches the join threshold (and, for a face in a group of the run that could seed a cluster
+ * the group as a whole does not match, its mean cosine to the rest of the group); the rest, with the previous independents near them, are
  * clustered by average linkage and groups with >= `minClusterImages` distinct HD images become clusters (or
  * join an existing cluster they match as a whole); non-HD leftovers may join the new clusters; finally grown
  * clusters are merged with another existing cluster only when their mean pairwise cosine reaches
@@ -345,14 +400,18 @@ export async function clusterIncremental(
     lap = now;
   };
   mark('prepare');
+  const poolCandidates = await run.candidatePool(allNew);
+  mark('candidatePool');
+  await run.holdPeerGroups([...allNew, ...poolCandidates]);
+  mark('peerGroups');
   await run.joinClusters(allNew, existingIdxs, 'joined-existing');
   mark('joinExisting');
   const unassignedNew = allNew.filter((f) => run.assignedTo[f] < 0);
-  const poolCandidates = await run.candidatePool(allNew);
   await run.joinClusters(poolCandidates, existingIdxs, 'joined-existing');
-  mark('candidatePool');
+  mark('poolJoinExisting');
   const pool = [...unassignedNew, ...poolCandidates].filter((f) => run.assignedTo[f] < 0);
   const created = await run.seedClusters(pool);
+  run.releasePeerGroups();
   mark('seed');
   await run.joinClusters(
     pool.filter((f) => run.assignedTo[f] < 0),
