@@ -374,9 +374,10 @@ class Run {
 /**
  * One incremental run (IMM semantics): new faces join existing clusters when their mean cosine to the
  * cluster's members reaches the join threshold (and, for a face in a group of the run that could seed a cluster
- * the group as a whole does not match, its mean cosine to the rest of the group); the rest, with the previous independents near them, are
- * clustered by average linkage and groups with >= `minClusterImages` distinct HD images become clusters (or
- * join an existing cluster they match as a whole); non-HD leftovers may join the new clusters; finally grown
+ * the group as a whole does not match, its mean cosine to the rest of the group); the rest, with the previous
+ * independents near them, are clustered by average linkage and groups with >= `minClusterImages` distinct HD
+ * images become clusters (or join an existing cluster they match as a whole); non-HD leftovers may join the new
+ * clusters, and leftovers are offered once more to the existing clusters that grew; finally grown
  * clusters are merged with another existing cluster only when their mean pairwise cosine reaches
  * `mergeThreshold`. Earlier assignments are never undone except through such a recorded merge.
  *

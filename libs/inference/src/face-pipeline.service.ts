@@ -359,6 +359,11 @@ export class FacePipeline extends FaceAnalyzer {
       w: bw,
       h: bh,
     });
+    // A square of `scale` x max(w, h) centred on the box, in the source window's pixels.
+    const square = (scale: number) => {
+      const side = Math.max(w, h) * scale;
+      return local((box.x1 + box.x2) / 2 - side / 2, (box.y1 + box.y2) / 2 - side / 2, side, side);
+    };
     const face: DetectedFace = {
       boundary,
       figureConfidence: box.score,
@@ -398,23 +403,14 @@ export class FacePipeline extends FaceAnalyzer {
       // A square of side max(w, h) centred on the box, no margin: stretching the tall box to 224x224 widened the
       // face ~1.4x and made yaw unstable (LFW dev: yaw of the mirrored face off its negation by sd 19.6 degrees
       // stretched, 2.1 square; libs/inference/README.md, "Face size and head pose for IMM's HD rule").
-      const side = Math.max(w, h);
-      const cx = (box.x1 + box.x2) / 2;
-      const cy = (box.y1 + box.y2) / 2;
-      const out = await this.inference.run(
-        'pose',
-        cropToTensor(source.image, local(cx - side / 2, cy - side / 2, side, side), 224, 224, NORM_IMAGENET_RGB),
-      );
+      const out = await this.inference.run('pose', cropToTensor(source.image, square(1), 224, 224, NORM_IMAGENET_RGB));
       face.headPose = { yaw: binnedAngle(out.output), pitch: binnedAngle(out['617']), roll: binnedAngle(out['618']) };
       lap('pose');
     }
     if (attributes.has('emotion')) {
-      const side = Math.max(w, h) * 1.2;
-      const cx = (box.x1 + box.x2) / 2;
-      const cy = (box.y1 + box.y2) / 2;
       const out = await this.inference.run(
         'expression',
-        cropToTensor(source.image, local(cx - side / 2, cy - side / 2, side, side), 224, 224, NORM_UNIT_RGB),
+        cropToTensor(source.image, square(1.2), 224, 224, NORM_UNIT_RGB),
       );
       const p = softmax(out.output);
       let best = 0;
@@ -453,15 +449,7 @@ export class FacePipeline extends FaceAnalyzer {
     );
 
     if (thumbnails) {
-      const side = Math.max(w, h) * THUMBNAIL_MARGIN;
-      const cx = (box.x1 + box.x2) / 2;
-      const cy = (box.y1 + box.y2) / 2;
-      const crop = cropResize(
-        source.image,
-        local(cx - side / 2, cy - side / 2, side, side),
-        THUMBNAIL_SIZE,
-        THUMBNAIL_SIZE,
-      );
+      const crop = cropResize(source.image, square(THUMBNAIL_MARGIN), THUMBNAIL_SIZE, THUMBNAIL_SIZE);
       face.thumbnail = await this.images.encodeJpeg(crop);
       lap('thumbnail');
     }
