@@ -358,6 +358,38 @@ describe('clusterIncremental', () => {
     ]);
     expect(r.updatedClusters[0].count).toBe(6);
   });
+
+  it('re-offers the leftover faces of a run to the clusters seeded in it that grew after seeding', async () => {
+    const unit = (x: number): Float32Array => {
+      const e = new Float32Array(DIM);
+      e[0] = x;
+      e[1] = Math.sqrt(1 - x * x);
+      return e;
+    };
+    const options = { joinThreshold: 0.42, joinThresholdNonHD: 0.42, smallClusterMargin: 0.27, cohesionRatio: 0 };
+    // Three HD faces seed a cluster; the non-HD face d (0.9 to them) joins it. The non-HD face c is at 0.49 to the
+    // 3 seeded members (needs 0.51) but at 0.573 to the 4 members once d joined (needs 0.4875): it joins too.
+    const newFaces: FaceInput[] = [
+      ...[0, 1, 2].map((i) => ({
+        faceId: `s${i}`,
+        imageId: `img-s${i}`,
+        embedding: unit(1),
+        isHD: true,
+        quality: 0.9,
+      })),
+      { faceId: 'c', imageId: 'img-c', embedding: unit(0.49), isHD: false, quality: 0.5 },
+      { faceId: 'd', imageId: 'img-d', embedding: unit(0.9), isHD: false, quality: 0.5 },
+    ];
+    const r = await clusterIncremental({ clusters: [], candidates: [], newFaces, options }, idFactory());
+    expect(r.assignments.map((x) => [x.faceId, x.clusterId, x.reason])).toEqual([
+      ['s0', 'Cluster-1', 'seeded-new'],
+      ['s1', 'Cluster-1', 'seeded-new'],
+      ['s2', 'Cluster-1', 'seeded-new'],
+      ['c', 'Cluster-1', 'joined-new'],
+      ['d', 'Cluster-1', 'joined-new'],
+    ]);
+    expect(r.createdClusters[0].count).toBe(5);
+  });
 });
 
 function clusterOfBatch(assignments: Array<{ faceId: string; clusterId: string | null }>, faceId: string) {

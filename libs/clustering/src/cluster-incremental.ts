@@ -377,7 +377,8 @@ class Run {
  * the group as a whole does not match, its mean cosine to the rest of the group); the rest, with the previous
  * independents near them, are clustered by average linkage and groups with >= `minClusterImages` distinct HD
  * images become clusters (or join an existing cluster they match as a whole); non-HD leftovers may join the new
- * clusters, and leftovers are offered once more to the existing clusters that grew; finally grown
+ * clusters, and leftovers are offered once more to the new clusters that grew by that and to the existing clusters
+ * that grew; finally grown
  * clusters are merged with another existing cluster only when their mean pairwise cosine reaches
  * `mergeThreshold`. Earlier assignments are never undone except through such a recorded merge.
  *
@@ -414,14 +415,21 @@ export async function clusterIncremental(
   const created = await run.seedClusters(pool);
   run.releasePeerGroups();
   mark('seed');
+  const seeded = created.map((c) => run.clusters[c].count);
   await run.joinClusters(
     pool.filter((f) => run.assignedTo[f] < 0),
     created,
     'joined-new',
   );
   mark('joinNew');
-  // Existing clusters that grew in this run are re-offered the pool's leftovers with their grown sums: a face
-  // that missed a young cluster by a little gets the cluster's lower size margin once it has more members.
+  // Clusters that grew after the sums a face was scored against are re-offered the pool's leftovers with their
+  // grown sums: a face that missed a young cluster by a little gets the cluster's lower size margin once it has
+  // more members. First the clusters seeded in this run that grew in the step above, then the existing ones.
+  await run.joinClusters(
+    pool.filter((f) => run.assignedTo[f] < 0),
+    created.filter((c, i) => run.clusters[c].count > seeded[i]),
+    'joined-new',
+  );
   const grown = existingIdxs.filter((c) => run.clusters[c].added.length > 0);
   await run.joinClusters(
     pool.filter((f) => run.assignedTo[f] < 0),
