@@ -412,30 +412,23 @@ export async function clusterIncremental(
   await run.joinClusters(poolCandidates, existingIdxs, 'joined-existing');
   mark('poolJoinExisting');
   const pool = [...unassignedNew, ...poolCandidates].filter((f) => run.assignedTo[f] < 0);
+  const leftovers = (): number[] => pool.filter((f) => run.assignedTo[f] < 0);
   const created = await run.seedClusters(pool);
   run.releasePeerGroups();
   mark('seed');
   const seeded = created.map((c) => run.clusters[c].count);
-  await run.joinClusters(
-    pool.filter((f) => run.assignedTo[f] < 0),
-    created,
-    'joined-new',
-  );
+  await run.joinClusters(leftovers(), created, 'joined-new');
   mark('joinNew');
   // Clusters that grew after the sums a face was scored against are re-offered the pool's leftovers with their
   // grown sums: a face that missed a young cluster by a little gets the cluster's lower size margin once it has
   // more members. First the clusters seeded in this run that grew in the step above, then the existing ones.
   await run.joinClusters(
-    pool.filter((f) => run.assignedTo[f] < 0),
+    leftovers(),
     created.filter((c, i) => run.clusters[c].count > seeded[i]),
     'joined-new',
   );
   const grown = existingIdxs.filter((c) => run.clusters[c].added.length > 0);
-  await run.joinClusters(
-    pool.filter((f) => run.assignedTo[f] < 0),
-    grown,
-    'joined-existing',
-  );
+  await run.joinClusters(leftovers(), grown, 'joined-existing');
   mark('rejoinGrown');
   const merges = await run.mergeExisting();
   mark('mergeExisting');

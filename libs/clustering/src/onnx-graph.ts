@@ -37,6 +37,15 @@ function encodeModel(graph: onnx.IGraphProto): Uint8Array {
 
 const { FLOAT, INT8, INT32, INT64, UINT8 } = onnx.TensorProto.DataType;
 
+/** (values, indices) = TopK(scores, k) along each row: the last node of both kNN graphs. */
+const TOP_K_NODE: onnx.INodeProto = {
+  opType: 'TopK',
+  name: 'TopK_node',
+  input: ['scores', 'k'],
+  output: ['values', 'indices'],
+  attribute: [intAttribute('axis', 1)],
+};
+
 /**
  * Inputs: `queries` float[nq, dim], `base` float[n, dim], `k` int64[1].
  * Outputs: `values` float[nq, k] (inner products, descending), `indices` int64[nq, k].
@@ -52,13 +61,7 @@ export function buildTopKGraph(dim: number): Uint8Array {
         output: ['scores'],
         attribute: [intAttribute('transB', 1)],
       },
-      {
-        opType: 'TopK',
-        name: 'TopK_node',
-        input: ['scores', 'k'],
-        output: ['values', 'indices'],
-        attribute: [intAttribute('axis', 1)],
-      },
+      TOP_K_NODE,
     ],
     input: [valueInfo('queries', FLOAT, ['nq', dim]), valueInfo('base', FLOAT, ['n', dim]), valueInfo('k', INT64, [1])],
     output: [valueInfo('values', FLOAT, ['nq', 'kk']), valueInfo('indices', INT64, ['nq', 'kk'])],
@@ -85,13 +88,7 @@ export function buildQuantizedTopKGraph(dim: number): Uint8Array {
     name: 'knn_topk_u8s8',
     node: [
       { opType: 'MatMulInteger', name: 'MatMulInteger_node', input: ['queries', 'baseT', 'zero'], output: ['scores'] },
-      {
-        opType: 'TopK',
-        name: 'TopK_node',
-        input: ['scores', 'k'],
-        output: ['values', 'indices'],
-        attribute: [intAttribute('axis', 1)],
-      },
+      TOP_K_NODE,
     ],
     initializer: [{ name: 'zero', dims: [], dataType: UINT8, rawData: Uint8Array.of(128) }],
     input: [valueInfo('queries', UINT8, ['nq', dim]), valueInfo('baseT', INT8, [dim, 'n']), valueInfo('k', INT64, [1])],

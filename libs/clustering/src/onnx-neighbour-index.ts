@@ -355,28 +355,28 @@ export class QuantizedNeighbourIndex implements NeighbourIndex {
       codes[i] = Math.max(0, Math.min(255, Math.round(queries[i] * this.scales.query) + 128));
     }
     const unscale = 1 / (this.scales.base * this.scales.query);
+    const result = { k, indices, similarities };
     const ort = loadOrt();
     if (ort && !ortBroken) {
       try {
-        await this.searchOrt(ort, codes, k, kk, unscale, indices, similarities);
-        return { k, indices, similarities };
+        await this.searchOrt(ort, codes, kk, unscale, result);
+        return result;
       } catch (error: unknown) {
         if (!(error instanceof TypeError)) throw error;
         ortBroken = true;
       }
     }
-    this.searchJs(codes, k, kk, unscale, indices, similarities);
-    return { k, indices, similarities };
+    this.searchJs(codes, kk, unscale, result);
+    return result;
   }
 
+  /** Fills `result`'s first `kk` places per query (`result.k` wide) from the query codes. */
   private async searchOrt(
     ort: OrtModule,
     codes: Uint8Array,
-    k: number,
     kk: number,
     unscale: number,
-    indices: Int32Array,
-    similarities: Float32Array,
+    { k, indices, similarities }: NeighbourSearchResult,
   ): Promise<void> {
     const { dim, size } = this;
     const nq = codes.length / dim;
@@ -403,11 +403,9 @@ export class QuantizedNeighbourIndex implements NeighbourIndex {
 
   private searchJs(
     codes: Uint8Array,
-    k: number,
     kk: number,
     unscale: number,
-    indices: Int32Array,
-    similarities: Float32Array,
+    { k, indices, similarities }: NeighbourSearchResult,
   ): void {
     const { dim, size, codesT } = this;
     const nq = codes.length / dim;
