@@ -3,8 +3,8 @@
  *
  *   npx ts-node -r tsconfig-paths/register --transpile-only bench/cluster.ts \
  *     --dataset ../shared/datasets/lfw-dev [--batches 10] [--min-photos 4] [--distractors dir] [--hd pipeline|all]  (pipeline: the indexer's own IMM HD flags, the default; all: every face HD)
- *     [--seed 1] [--half 1|2] [--linkage 0.46] [--join 0.42] [--join-nonhd 0.42] [--small-margin 0.27]
- *     [--cohesion 0.6] [--merge 0.55] [--sweep]
+ *     [--seed 1] [--half 1|2] [--linkage 0.46] [--join 0.41] [--join-nonhd 0.41] [--small-margin 0.12]
+ *     [--cohesion 0.6] [--cohesion-nonhd 0.58] [--merge 0.55] [--sweep] [--explain]   (--explain: every evaluated face outside its person's main cluster)
  *     (--half: only one of two disjoint halves of the identities, split at random with --seed: a held-out check)
  *     [--embeddings .cache/embeddings/<file>.json]   (reuse an embedDataset cache file as is)
  *
@@ -28,6 +28,7 @@ import {
 } from '@app/clustering';
 import { datasetsRoot, numberArg, parseArgs } from './lib/args';
 import { type DatasetFace, embedDataset } from './lib/embed-dataset';
+import { explainMisses } from './lib/explain-misses';
 
 interface LabelledFace extends FaceInput {
   identity: string;
@@ -141,6 +142,7 @@ async function main(): Promise<void> {
     ['merge', 'mergeThreshold'],
     ['small-margin', 'smallClusterMargin'],
     ['cohesion', 'cohesionRatio'],
+    ['cohesion-nonhd', 'cohesionRatioNonHD'],
     ['knn', 'knn'],
     ['min-edge', 'minEdgeSimilarity'],
   ];
@@ -222,6 +224,7 @@ async function main(): Promise<void> {
     faces.map(() => true),
   );
   console.log(`incremental, all identities: ${fmt(all)}`);
+  if (args.has('explain')) for (const line of explainMisses(faces, inc.predicted, evaluated)) console.log(`  ${line}`);
   const singles = [...photos.values()].filter((n) => n === 1).length;
   console.log(
     `singletons (people with one photo): ${singles}, clustered: incremental ${singletonsClustered(faces, inc.predicted, photos)}, batch ${singletonsClustered(faces, batchPredicted, photos)}`,

@@ -1,6 +1,6 @@
 import { clusterBatch, clusterIncremental } from './cluster-incremental';
 import { buildSummary } from './cluster-summary';
-import type { ClusterSummary, ClusteringResult, FaceInput } from './clustering.types';
+import type { ClusterSummary, ClusteringOptions, ClusteringResult, FaceInput } from './clustering.types';
 import { syntheticPeople } from './synthetic-faces';
 
 const DIM = 128;
@@ -269,6 +269,93 @@ describe('clusterIncremental', () => {
       options: { ...options, cohesionRatio: 0 },
     });
     expect(ratioOff.assignments[0].clusterId).toBe('tight');
+  });
+
+  it('asks a non-HD face for a smaller share of the cohesion than an HD face (cohesionRatioNonHD)', async () => {
+    // 20 identical members (cohesion 1) and faces at cosine 0.61 to them: above 0.58 x 1, below 0.64 x 1.
+    const u = new Float32Array(DIM);
+    u[0] = 1;
+    const tight = buildSummary(
+      'tight',
+      Array.from({ length: 20 }, (_, i) => ({
+        faceId: `m${i}`,
+        imageId: `img-m${i}`,
+        embedding: u,
+        isHD: true,
+        quality: 0.9,
+      })),
+    );
+    const face = (id: string, isHD: boolean): FaceInput => {
+      const e = new Float32Array(DIM);
+      e[0] = 0.61;
+      e[1] = Math.sqrt(1 - 0.61 * 0.61);
+      return { faceId: id, imageId: `img-${id}`, embedding: e, isHD, quality: isHD ? 0.9 : 0.5 };
+    };
+    const run = (f: FaceInput, options?: Partial<ClusteringOptions>) =>
+      clusterIncremental({ clusters: [tight], candidates: [], newFaces: [f], options });
+    expect((await run(face('hd', true))).assignments[0].clusterId).toBeNull();
+    expect((await run(face('low', false))).assignments[0]).toMatchObject({ clusterId: 'tight' });
+    expect((await run(face('low2', false), { cohesionRatioNonHD: 0.64 })).assignments[0].clusterId).toBeNull();
+  });
+
+  it('does not seed a cluster from two photos of one person and a lookalike that only the mean admits', async () => {
+    // A1, A2: c*u + s*w_i (cosine 0.9 to each other); L at cosine 0.5 to both, so average linkage (0.46) joins
+    // it to their pair. As a cluster of A1 and A2 it would need 0.64 x 0.9 = 0.576: it is not a consistent seed.
+    const c = Math.sqrt(0.9);
+    const s = Math.sqrt(0.1);
+    const vec = (coords: Array<[number, number]>): Float32Array => {
+      const e = new Float32Array(DIM);
+      for (const [i, v] of coords) e[i] = v;
+      return e;
+    };
+    const face = (id: string, embedding: Float32Array): FaceInput => ({
+      faceId: id,
+      imageId: `img-${id}`,
+      embedding,
+      isHD: true,
+      quality: 0.9,
+    });
+    const a1 = face(
+      'a1',
+      vec([
+        [0, c],
+        [1, s],
+      ]),
+    );
+    const a2 = face(
+      'a2',
+      vec([
+        [0, c],
+        [2, s],
+      ]),
+    );
+    const x = 0.5 / c;
+    const lookalike = face(
+      'l',
+      vec([
+        [0, x],
+        [3, Math.sqrt(1 - x * x)],
+      ]),
+    );
+    const r = await clusterIncremental({ clusters: [], candidates: [], newFaces: [a1, a2, lookalike] }, idFactory());
+    expect(r.createdClusters).toHaveLength(0);
+    expect(r.assignments.every((a) => a.clusterId === null)).toBe(true);
+
+    // A third photo of the person makes a consistent seed of three; the lookalike stays out of it.
+    const a3 = face(
+      'a3',
+      vec([
+        [0, c],
+        [4, s],
+      ]),
+    );
+    const r2 = await clusterIncremental(
+      { clusters: [], candidates: [], newFaces: [a1, a2, a3, lookalike] },
+      idFactory(),
+    );
+    expect(r2.createdClusters).toHaveLength(1);
+    expect(r2.createdClusters[0].count).toBe(3);
+    expect(clusterOf(r2, 'l')).toBeNull();
   });
 
   it("keeps a new person's faces together instead of letting them join a lookalike's cluster one by one", async () => {

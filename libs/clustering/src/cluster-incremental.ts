@@ -135,8 +135,15 @@ class Run {
     this.reasons[face] = reason;
   }
 
-  threshold(face: number): number {
-    return this.faces[face].isHD ? this.o.joinThreshold : this.o.joinThresholdNonHD;
+  /**
+   * The mean cosine a face needs to join a cluster of `count` members with this cohesion: its join threshold plus
+   * the small-cluster margin, and at least its share of the cluster's cohesion.
+   */
+  joinBar(face: number, count: number, cohesion: number): number {
+    const hd = this.faces[face].isHD;
+    const threshold = hd ? this.o.joinThreshold : this.o.joinThresholdNonHD;
+    const ratio = hd ? this.o.cohesionRatio : this.o.cohesionRatioNonHD;
+    return Math.max(threshold + this.o.smallClusterMargin / count, ratio * cohesion);
   }
 
   /**
@@ -155,13 +162,12 @@ class Run {
     });
     const proposals: Proposal[] = [];
     faceIdxs.forEach((face, q) => {
-      const thr = this.threshold(face);
       for (let j = 0; j < k; j++) {
         const local = found.indices[q * k + j];
         if (local < 0) continue;
         const f = frozen[local];
         const score = dot(this.matrix, face * this.dim, f.sum, 0, this.dim) / f.count;
-        const bar = Math.max(thr + this.o.smallClusterMargin / f.count, this.o.cohesionRatio * f.cohesion);
+        const bar = this.joinBar(face, f.count, f.cohesion);
         const cluster = clusterIdxs[local];
         if (score >= bar && (score >= this.floors[face] || cluster === this.peerCluster[face]))
           proposals.push({ face, cluster, score });
@@ -225,7 +231,47 @@ class Run {
       minEdgeSimilarity: this.o.minEdgeSimilarity,
     })
       .filter((g) => g.imageKeys.size >= this.o.minClusterImages)
-      .map((g) => ({ members: g.members.map((m) => hd[m]), sum: g.sum }));
+      .map((g) =>
+        this.trimGroup(
+          g.members.map((m) => hd[m]),
+          g.sum,
+        ),
+      )
+      .filter((g) => this.distinctImages(g.members) >= this.o.minClusterImages);
+  }
+
+  /**
+   * A seed must be consistent with the join rule: a member that could not join the cluster formed by the other
+   * members (its mean cosine to them below their join bar, see `joinBar`) is left out, the worst first, until
+   * every member passes. Average linkage only bounds the group's mean: two photos of one person at 0.7 and a
+   * lookalike at 0.35 to each still average 0.47, and such a 2 + 1 group would otherwise become a cluster that
+   * the lookalike's later photos follow into.
+   */
+  trimGroup(members: number[], groupSum: Float32Array): { members: number[]; sum: Float32Array } {
+    const sum = Float32Array.from(groupSum);
+    const kept = [...members];
+    while (kept.length > 2) {
+      const others = kept.length - 1;
+      const total = dot(sum, 0, sum, 0, this.dim);
+      let worst = -1;
+      let worstDeficit = 0;
+      kept.forEach((f, i) => {
+        const d = dot(this.matrix, f * this.dim, sum, 0, this.dim);
+        // The others' sum is sum - x, and |sum - x|^2 = total - 2 d + 1 (others >= 2 here).
+        const othersCohesion = (total - 2 * d + 1 - others) / (others * (others - 1));
+        const deficit = this.joinBar(f, others, othersCohesion) - (d - 1) / others;
+        if (deficit > worstDeficit) [worst, worstDeficit] = [i, deficit];
+      });
+      if (worst < 0) break;
+      const off = kept[worst] * this.dim;
+      for (let d = 0; d < this.dim; d++) sum[d] -= this.matrix[off + d];
+      kept.splice(worst, 1);
+    }
+    return { members: kept, sum };
+  }
+
+  distinctImages(faceIdxs: number[]): number {
+    return new Set(faceIdxs.map((f) => this.hashes[f])).size;
   }
 
   /**
