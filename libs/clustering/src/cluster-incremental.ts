@@ -203,7 +203,7 @@ class Run {
 
   /**
    * Average linkage over the still-unassigned HD faces of the pool: the groups with >= `minClusterImages` distinct
-   * images (those that could seed a cluster), members as face indices.
+   * images once trimmed to a consistent seed (those that could seed a cluster), members as face indices.
    */
   async seedGroups(pool: number[]): Promise<Array<{ members: number[]; sum: Float32Array }>> {
     const hd = pool.filter((f) => this.faces[f].isHD && this.assignedTo[f] < 0);
@@ -222,30 +222,31 @@ class Run {
         return key;
       }),
     );
-    return averageLinkage({
+    const groups = averageLinkage({
       vectors,
       dim: this.dim,
       imageKeys,
       neighbours,
       threshold: this.o.linkageThreshold,
       minEdgeSimilarity: this.o.minEdgeSimilarity,
-    })
-      .filter((g) => g.imageKeys.size >= this.o.minClusterImages)
+    }).filter((g) => g.imageKeys.size >= this.o.minClusterImages);
+    // Linkage never groups two faces of one image, so after trimming the members still count distinct images.
+    return groups
       .map((g) =>
         this.trimGroup(
           g.members.map((m) => hd[m]),
           g.sum,
         ),
       )
-      .filter((g) => this.distinctImages(g.members) >= this.o.minClusterImages);
+      .filter((g) => g.members.length >= this.o.minClusterImages);
   }
 
   /**
    * A seed must be consistent with the join rule: a member that could not join the cluster formed by the other
    * members (its mean cosine to them below their join bar, see `joinBar`) is left out, the worst first, until
-   * every member passes. Average linkage only bounds the group's mean: two photos of one person at 0.7 and a
-   * lookalike at 0.35 to each still average 0.47, and such a 2 + 1 group would otherwise become a cluster that
-   * the lookalike's later photos follow into.
+   * every member passes. Average linkage only asks a group's mean: a lookalike at 0.5 to two photos of one person
+   * that are at 0.9 to each other joins their pair (0.5 >= linkageThreshold), although a cluster of the two would
+   * ask 0.64 x 0.9 = 0.576 of it; such a 2 + 1 seed becomes a cluster that the lookalike's other photos follow into.
    */
   trimGroup(members: number[], groupSum: Float32Array): { members: number[]; sum: Float32Array } {
     const sum = Float32Array.from(groupSum);
@@ -268,10 +269,6 @@ class Run {
       kept.splice(worst, 1);
     }
     return { members: kept, sum };
-  }
-
-  distinctImages(faceIdxs: number[]): number {
-    return new Set(faceIdxs.map((f) => this.hashes[f])).size;
   }
 
   /**
