@@ -69,7 +69,10 @@ async function loadFaces(
   // bench); the clusterer never sees such faces, so they are left out here and counted.
   const undetected = [...embedded.values()].filter((f) => !f.detected).length;
   process.stderr.write(`  ${undetected} photos without a detected face left out\n`);
+  // Sorted by path: a seed then gives the same shuffle whichever order the cache file or the embedding workers
+  // produced the faces in.
   return [...embedded.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .filter(([, f]) => f.detected)
     .map(([rel, f]) => ({
       faceId: rel,
