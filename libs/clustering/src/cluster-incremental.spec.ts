@@ -5,6 +5,13 @@ import { syntheticPeople } from './synthetic-faces';
 
 const DIM = 128;
 
+/** A DIM-d vector with these (index, value) coordinates, 0 elsewhere. */
+function sparse(coords: Array<[number, number]>): Float32Array {
+  const e = new Float32Array(DIM);
+  for (const [i, v] of coords) e[i] = v;
+  return e;
+}
+
 function idFactory(prefix = 'Cluster-'): () => string {
   let n = 0;
   return () => `${prefix}${++n}`;
@@ -210,22 +217,17 @@ describe('clusterIncremental', () => {
 
   it('asks a face to reach a share of the cluster cohesion: more for a tight cluster than a loose one', async () => {
     // Members a*u + b*v_i (v_i orthonormal): pairwise cosine a^2, so cohesion 0.5 (loose) or 1 (tight).
-    const unit = (coords: Array<[number, number]>): Float32Array => {
-      const e = new Float32Array(DIM);
-      for (const [i, v] of coords) e[i] = v;
-      return e;
-    };
     const a = Math.sqrt(0.5);
     const members = (c: string, loose: boolean): FaceInput[] =>
       Array.from({ length: 20 }, (_, i) => ({
         faceId: `${c}-m${i}`,
         imageId: `${c}-img${i}`,
         embedding: loose
-          ? unit([
+          ? sparse([
               [0, a],
               [i + 2, a],
             ])
-          : unit([[0, 1]]),
+          : sparse([[0, 1]]),
         isHD: true,
         quality: 0.9,
       }));
@@ -235,7 +237,7 @@ describe('clusterIncremental', () => {
       return {
         faceId: id,
         imageId: `img-${id}`,
-        embedding: unit([
+        embedding: sparse([
           [0, x],
           [1, Math.sqrt(1 - x * x)],
         ]),
@@ -303,11 +305,6 @@ describe('clusterIncremental', () => {
     // it to their pair. As a cluster of A1 and A2 it would need 0.64 x 0.9 = 0.576: it is not a consistent seed.
     const c = Math.sqrt(0.9);
     const s = Math.sqrt(0.1);
-    const vec = (coords: Array<[number, number]>): Float32Array => {
-      const e = new Float32Array(DIM);
-      for (const [i, v] of coords) e[i] = v;
-      return e;
-    };
     const face = (id: string, embedding: Float32Array): FaceInput => ({
       faceId: id,
       imageId: `img-${id}`,
@@ -317,14 +314,14 @@ describe('clusterIncremental', () => {
     });
     const a1 = face(
       'a1',
-      vec([
+      sparse([
         [0, c],
         [1, s],
       ]),
     );
     const a2 = face(
       'a2',
-      vec([
+      sparse([
         [0, c],
         [2, s],
       ]),
@@ -332,7 +329,7 @@ describe('clusterIncremental', () => {
     const x = 0.5 / c;
     const lookalike = face(
       'l',
-      vec([
+      sparse([
         [0, x],
         [3, Math.sqrt(1 - x * x)],
       ]),
@@ -344,7 +341,7 @@ describe('clusterIncremental', () => {
     // A third photo of the person makes a consistent seed of three; the lookalike stays out of it.
     const a3 = face(
       'a3',
-      vec([
+      sparse([
         [0, c],
         [4, s],
       ]),
@@ -363,16 +360,11 @@ describe('clusterIncremental', () => {
     // 0.41-0.46 >= the join bar), although they were at ~0.7 to each other; every wrong join lowered the cluster's
     // cohesion and so the bar for the next. Here: a cluster of 20 (members sqrt(0.6) u + sqrt(0.4) v_i, cohesion
     // 0.6) and 4 new faces of another person (x u + c w + d z_i): mean cosine 0.45 to the cluster, 0.75 to each other.
-    const vec = (coords: Array<[number, number]>): Float32Array => {
-      const e = new Float32Array(DIM);
-      for (const [i, v] of coords) e[i] = v;
-      return e;
-    };
     const a = Math.sqrt(0.6);
     const members: FaceInput[] = Array.from({ length: 20 }, (_, i) => ({
       faceId: `x${i}`,
       imageId: `x-img${i}`,
-      embedding: vec([
+      embedding: sparse([
         [0, a],
         [i + 2, Math.sqrt(0.4)],
       ]),
@@ -384,7 +376,7 @@ describe('clusterIncremental', () => {
     const newFaces: FaceInput[] = Array.from({ length: 4 }, (_, i) => ({
       faceId: `y${i}`,
       imageId: `y-img${i}`,
-      embedding: vec([
+      embedding: sparse([
         [0, x],
         [1, c],
         [30 + i, 0.5],
@@ -403,7 +395,7 @@ describe('clusterIncremental', () => {
     const own: FaceInput[] = Array.from({ length: 3 }, (_, i) => ({
       faceId: `o${i}`,
       imageId: `o-img${i}`,
-      embedding: vec([
+      embedding: sparse([
         [0, 0.95],
         [1, Math.sqrt(1 - 0.95 * 0.95)],
       ]),
