@@ -12,6 +12,14 @@ function sparse(coords: Array<[number, number]>): Float32Array {
   return e;
 }
 
+/** A unit vector at cosine x to the first axis (the rest of it on the second). */
+function atCosine(x: number): Float32Array {
+  return sparse([
+    [0, x],
+    [1, Math.sqrt(1 - x * x)],
+  ]);
+}
+
 function idFactory(prefix = 'Cluster-'): () => string {
   let n = 0;
   return () => `${prefix}${++n}`;
@@ -176,8 +184,7 @@ describe('clusterIncremental', () => {
 
   it('asks more of a face joining a small cluster than a large one (smallClusterMargin)', async () => {
     // Members all equal to u, so a face's mean cosine to a cluster is exactly its cosine to u (0.47 here).
-    const u = new Float32Array(DIM);
-    u[0] = 1;
+    const u = atCosine(1);
     const member = (c: string, i: number): FaceInput => ({
       faceId: `${c}-m${i}`,
       imageId: `${c}-img${i}`,
@@ -193,12 +200,13 @@ describe('clusterIncremental', () => {
       'large',
       Array.from({ length: 20 }, (_, i) => member('large', i)),
     );
-    const face = (id: string): FaceInput => {
-      const e = new Float32Array(DIM);
-      e[0] = 0.47;
-      e[1] = Math.sqrt(1 - 0.47 * 0.47);
-      return { faceId: id, imageId: `img-${id}`, embedding: e, isHD: true, quality: 0.9 };
-    };
+    const face = (id: string): FaceInput => ({
+      faceId: id,
+      imageId: `img-${id}`,
+      embedding: atCosine(0.47),
+      isHD: true,
+      quality: 0.9,
+    });
     // join 0.42 + 0.27 / n, i.e. 0.51 for 3 members, 0.4335 for 20 (the cohesion rule off: these members are
     // identical, so it would ask 0.64 of both).
     const options = { joinThreshold: 0.42, joinThresholdNonHD: 0.42, smallClusterMargin: 0.27, cohesionRatio: 0 };
@@ -237,10 +245,7 @@ describe('clusterIncremental', () => {
       return {
         faceId: id,
         imageId: `img-${id}`,
-        embedding: sparse([
-          [0, x],
-          [1, Math.sqrt(1 - x * x)],
-        ]),
+        embedding: atCosine(x),
         isHD: true,
         quality: 0.9,
       };
@@ -275,8 +280,7 @@ describe('clusterIncremental', () => {
 
   it('asks a non-HD face for a smaller share of the cohesion than an HD face (cohesionRatioNonHD)', async () => {
     // 20 identical members (cohesion 1) and faces at cosine 0.61 to them: above 0.58 x 1, below 0.64 x 1.
-    const u = new Float32Array(DIM);
-    u[0] = 1;
+    const u = atCosine(1);
     const tight = buildSummary(
       'tight',
       Array.from({ length: 20 }, (_, i) => ({
@@ -287,12 +291,13 @@ describe('clusterIncremental', () => {
         quality: 0.9,
       })),
     );
-    const face = (id: string, isHD: boolean): FaceInput => {
-      const e = new Float32Array(DIM);
-      e[0] = 0.61;
-      e[1] = Math.sqrt(1 - 0.61 * 0.61);
-      return { faceId: id, imageId: `img-${id}`, embedding: e, isHD, quality: isHD ? 0.9 : 0.5 };
-    };
+    const face = (id: string, isHD: boolean): FaceInput => ({
+      faceId: id,
+      imageId: `img-${id}`,
+      embedding: atCosine(0.61),
+      isHD,
+      quality: isHD ? 0.9 : 0.5,
+    });
     const run = (f: FaceInput, options?: Partial<ClusteringOptions>) =>
       clusterIncremental({ clusters: [tight], candidates: [], newFaces: [f], options });
     expect((await run(face('hd', true))).assignments[0].clusterId).toBeNull();
@@ -395,10 +400,7 @@ describe('clusterIncremental', () => {
     const own: FaceInput[] = Array.from({ length: 3 }, (_, i) => ({
       faceId: `o${i}`,
       imageId: `o-img${i}`,
-      embedding: sparse([
-        [0, 0.95],
-        [1, Math.sqrt(1 - 0.95 * 0.95)],
-      ]),
+      embedding: atCosine(0.95),
       isHD: true,
       quality: 0.9,
     }));
@@ -409,14 +411,7 @@ describe('clusterIncremental', () => {
   });
 
   it('re-offers the leftover faces of a run to the existing clusters that grew in it', async () => {
-    const unit = (x: number): Float32Array => {
-      const e = new Float32Array(DIM);
-      e[0] = x;
-      e[1] = Math.sqrt(1 - x * x);
-      return e;
-    };
-    const u = new Float32Array(DIM);
-    u[0] = 1;
+    const u = atCosine(1);
     const existing = buildSummary(
       'young',
       [0, 1, 2].map((i) => ({ faceId: `m${i}`, imageId: `m-img${i}`, embedding: u, isHD: true, quality: 0.9 })),
@@ -425,9 +420,9 @@ describe('clusterIncremental', () => {
     // Two new faces at 0.9 join at once; the third is at 0.49 to the 3 members (needs 0.51), but at 0.62 to the
     // 5 members after they joined (needs 0.474).
     const newFaces: FaceInput[] = [
-      { faceId: 'a', imageId: 'img-a', embedding: unit(0.9), isHD: true, quality: 0.9 },
-      { faceId: 'b', imageId: 'img-b', embedding: unit(0.9), isHD: true, quality: 0.9 },
-      { faceId: 'c', imageId: 'img-c', embedding: unit(0.49), isHD: false, quality: 0.5 },
+      { faceId: 'a', imageId: 'img-a', embedding: atCosine(0.9), isHD: true, quality: 0.9 },
+      { faceId: 'b', imageId: 'img-b', embedding: atCosine(0.9), isHD: true, quality: 0.9 },
+      { faceId: 'c', imageId: 'img-c', embedding: atCosine(0.49), isHD: false, quality: 0.5 },
     ];
     const r = await clusterIncremental({ clusters: [existing], candidates: [], newFaces, options });
     expect(r.assignments.map((x) => [x.faceId, x.clusterId, x.reason])).toEqual([
@@ -439,12 +434,6 @@ describe('clusterIncremental', () => {
   });
 
   it('re-offers the leftover faces of a run to the clusters seeded in it that grew after seeding', async () => {
-    const unit = (x: number): Float32Array => {
-      const e = new Float32Array(DIM);
-      e[0] = x;
-      e[1] = Math.sqrt(1 - x * x);
-      return e;
-    };
     const options = { joinThreshold: 0.42, joinThresholdNonHD: 0.42, smallClusterMargin: 0.27, cohesionRatio: 0 };
     // Three HD faces seed a cluster; the non-HD face d (0.9 to them) joins it. The non-HD face c is at 0.49 to the
     // 3 seeded members (needs 0.51) but at 0.573 to the 4 members once d joined (needs 0.4875): it joins too.
@@ -452,12 +441,12 @@ describe('clusterIncremental', () => {
       ...[0, 1, 2].map((i) => ({
         faceId: `s${i}`,
         imageId: `img-s${i}`,
-        embedding: unit(1),
+        embedding: atCosine(1),
         isHD: true,
         quality: 0.9,
       })),
-      { faceId: 'c', imageId: 'img-c', embedding: unit(0.49), isHD: false, quality: 0.5 },
-      { faceId: 'd', imageId: 'img-d', embedding: unit(0.9), isHD: false, quality: 0.5 },
+      { faceId: 'c', imageId: 'img-c', embedding: atCosine(0.49), isHD: false, quality: 0.5 },
+      { faceId: 'd', imageId: 'img-d', embedding: atCosine(0.9), isHD: false, quality: 0.5 },
     ];
     const r = await clusterIncremental({ clusters: [], candidates: [], newFaces, options }, idFactory());
     expect(r.assignments.map((x) => [x.faceId, x.clusterId, x.reason])).toEqual([
