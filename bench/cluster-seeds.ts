@@ -52,11 +52,11 @@ async function main(): Promise<void> {
   const args = parseArgs();
   const seeds = seedList(args.get('seeds') ?? '1-10');
   const jobs = Math.max(1, Number(args.get('jobs') ?? 2));
-  const passThrough = process.argv
-    .slice(2)
-    .filter(
-      (a, i, all) => !['--seeds', '--jobs', '--halves'].includes(a) && !['--seeds', '--jobs'].includes(all[i - 1]),
-    );
+  // Every other option goes to bench/cluster.ts as given.
+  const own = new Set(['seeds', 'jobs', 'halves']);
+  const passThrough = [...args]
+    .filter(([key]) => !own.has(key))
+    .flatMap(([key, value]) => (value === 'true' ? [`--${key}`] : [`--${key}`, value]));
   const runs: Array<{ name: string; args: string[] }> = seeds.map((s) => ({
     name: `seed ${s}`,
     args: [...passThrough, '--seed', String(s)],

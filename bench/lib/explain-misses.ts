@@ -1,15 +1,16 @@
 import { type FaceInput, clusterCohesion } from '@app/clustering';
-import { dot, normalized } from '../../libs/clustering/src/vector-math';
+import { addInto, dot, normalized } from '../../libs/clustering/src/vector-math';
 
 export interface ExplainedFace extends FaceInput {
   identity: string;
 }
 
 /**
- * Where a clustering loses recall, for `bench:cluster --explain`: for every evaluated person, the "home" cluster
+ * Where a clustering loses recall and precision, for `bench:cluster --explain`: for every evaluated person, the "home" cluster
  * (the one holding most of their faces) and each of their faces outside it, with its mean cosine to the home
  * cluster's members (from the final clusters, the face itself left out), the cluster's cohesion and size, and the
- * best other cluster it reaches. People without any cluster are listed with their HD photo count.
+ * best other cluster it reaches. People without any cluster are listed with their HD photo count; then every face in
+ * a cluster whose majority is another person (INTRUDER), with its mean cosine to that cluster.
  */
 export function explainMisses(
   faces: readonly ExplainedFace[],
@@ -23,16 +24,21 @@ export function explainMisses(
     if (c === null) return;
     let s = sums.get(c);
     if (!s) sums.set(c, (s = { sum: new Float32Array(dim), count: 0, identities: new Map() }));
-    for (let d = 0; d < dim; d++) s.sum[d] += unit[i][d];
+    addInto(s.sum, unit[i], 0, dim);
     s.count++;
     s.identities.set(faces[i].identity, (s.identities.get(faces[i].identity) ?? 0) + 1);
   });
-  const majority = (c: string): string => {
-    let best = '';
-    let n = -1;
-    for (const [id, k] of sums.get(c)!.identities) if (k > n) [best, n] = [id, k];
-    return best;
-  };
+  // The person holding most of each cluster's faces.
+  const owners = new Map<string, string>();
+  for (const [c, s] of sums) {
+    let most = -1;
+    for (const [id, k] of s.identities) {
+      if (k <= most) continue;
+      most = k;
+      owners.set(c, id);
+    }
+  }
+  const majority = (c: string): string => owners.get(c)!;
   const byIdentity = new Map<string, number[]>();
   faces.forEach((f, i) => {
     if (evaluated[i]) byIdentity.set(f.identity, [...(byIdentity.get(f.identity) ?? []), i]);
