@@ -16,7 +16,7 @@ describe('index-file helpers', () => {
     expect(isPermanentFailure(new ObjectTooLargeError('b', 'k', 10, 5))).toBe(true);
     expect(isPermanentFailure(new ImageRejectedError('InvalidImage.Corrupt', 'bad'))).toBe(true);
     expect(isPermanentFailure(new ResourceNotFoundError('gone'))).toBe(true);
-    expect(isPermanentFailure(new DomainError('ServiceUnavailable', 'later', 503))).toBe(false);
+    expect(isPermanentFailure(new DomainError('ServiceUnavailable', 'later'))).toBe(false);
     expect(isPermanentFailure(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe(false);
   });
 });

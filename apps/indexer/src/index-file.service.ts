@@ -25,9 +25,12 @@ export type IndexOutcome =
   | { kind: 'unchanged' }
   | { kind: 'failed'; code: string; message: string };
 
-/** Errors that retrying cannot fix: the object is missing or too large, or the bytes are not a usable image. */
+/**
+ * Errors that retrying cannot fix (the object is missing or too large, the bytes are not a usable image): the
+ * error code table says so. Anything that is not a DomainError (a dropped connection, a crash) is transient.
+ */
 export function isPermanentFailure(error: unknown): error is DomainError {
-  return error instanceof DomainError && error.status >= 400 && error.status < 500;
+  return error instanceof DomainError && !error.retryable;
 }
 
 /** IMM stores embeddings as 512 float32, little-endian, whatever the host's byte order. */

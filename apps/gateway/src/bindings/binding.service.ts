@@ -1,5 +1,7 @@
 import {
   DomainError,
+  ErrorCode,
+  InvalidArgumentError,
   jobId,
   JobName,
   LimitExceededError,
@@ -46,7 +48,7 @@ export class BindingService {
       );
     }
     if (!(await this.bucketExists(parsed.bucket))) {
-      throw new DomainError('InvalidURI', `The bucket ${parsed.bucket} of URI ${uri} does not exist.`, 400);
+      throw new InvalidArgumentError(`The bucket ${parsed.bucket} of URI ${uri} does not exist.`, 'InvalidURI');
     }
     const binding = await this.bindings.create({
       datasetId: dataset.id,
@@ -108,7 +110,7 @@ export class BindingService {
     try {
       return await this.storage.bucketExists(bucket);
     } catch {
-      throw new DomainError('ServiceUnavailable', 'The object store is not reachable; try again later.', 503);
+      throw new DomainError(ErrorCode.ServiceUnavailable, 'The object store is not reachable; try again later.');
     }
   }
 }

@@ -1,6 +1,7 @@
 import {
   ClusterDatasetJob,
   DomainError,
+  ErrorCode,
   InvalidArgumentError,
   jobId,
   JobName,
@@ -161,9 +162,8 @@ export class FigureClusterService {
           `The figure cluster ${input.ObjectId} does not exist in dataset ${dataset.name}.`,
         );
       throw new DomainError(
-        'ConcurrentModification',
+        ErrorCode.ConcurrentModification,
         `The figure cluster ${input.ObjectId} was modified concurrently: MetaLockVersion is ${exists.metaLockVersion}, not ${input.MetaLockVersion}.`,
-        409,
       );
     }
     return {};
