@@ -1,3 +1,5 @@
+export * from './factories';
+export * from './test-data-source';
 export * from './test-database';
 export * from './test-s3';
 export * from './wait';
