@@ -1,6 +1,7 @@
 export * from './clustering.types';
 export * from './clustering-options';
 export * from './cluster-incremental';
+export * from './join-rule';
 export * from './cluster-summary';
 export * from './summary-serializer';
 export * from './choose-cover';
