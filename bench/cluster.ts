@@ -23,9 +23,9 @@ import {
   FaceInput,
   clusterBatch,
   clusterIncremental,
-  evaluateClustering,
   seededRandom,
 } from '@app/clustering';
+import { evaluateClustering } from '@app/testing';
 import { datasetsRoot, numberArg, parseArgs } from './lib/args';
 import { type DatasetFace, embedDataset } from './lib/embed-dataset';
 import { explainMisses } from './lib/explain-misses';

@@ -2,7 +2,7 @@ import { clusterBatch, clusterIncremental } from './cluster-incremental';
 import { buildSummary } from './cluster-summary';
 import type { ClusteringOptions } from './clustering-options';
 import type { ClusterSummary, ClusteringResult, FaceInput } from './clustering.types';
-import { syntheticPeople } from './synthetic-faces';
+import { syntheticPeople } from '@app/testing';
 
 const DIM = 128;
 

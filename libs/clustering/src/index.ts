@@ -11,7 +11,6 @@ export * from './onnx-neighbour-index';
 export { averageLinkage } from './average-linkage';
 export type { LinkageGroup, LinkageInput } from './average-linkage';
 export { hashImageId } from './vector-math';
-export * from './synthetic-faces';
-export * from './clustering-metrics';
+export { gaussian, seededRandom } from './random';
 export * from './vector-index';
 export * from './clustering-index';
