@@ -1,3 +1,4 @@
+import { toFigureClusterId } from '@app/contracts';
 import { randomUUID } from 'node:crypto';
 import type { ClusteringOptions } from './clustering-options';
 import type {
@@ -18,9 +19,9 @@ import { peerGroupsStage } from './stages/peer-groups.stage';
 import { seedStage } from './stages/seed.stage';
 import { summariesStage } from './stages/summaries.stage';
 
-/** IMM-style cluster id. */
+/** IMM-style cluster id (the FigureClusterId codec of @app/contracts over a fresh uuid). */
 export function defaultClusterId(): string {
-  return `Cluster-${randomUUID()}`;
+  return toFigureClusterId(randomUUID());
 }
 
 /** One named step of a run over the shared RunState. */
