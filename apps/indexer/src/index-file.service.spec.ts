@@ -1,7 +1,7 @@
-import { DomainError, ResourceNotFoundError } from '@app/contracts';
+import { DomainError, encodeEmbedding as embeddingToBuffer, ResourceNotFoundError } from '@app/contracts';
 import { ImageRejectedError } from '@app/inference';
 import { ObjectNotFoundError, ObjectTooLargeError } from '@app/storage';
-import { embeddingToBuffer, isPermanentFailure } from './index-file.service';
+import { isPermanentFailure } from './index-file.service';
 
 describe('index-file helpers', () => {
   it('stores embeddings as little-endian float32 bytes', () => {

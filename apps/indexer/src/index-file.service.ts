@@ -4,6 +4,7 @@ import {
   debouncedClusterJobOptions,
   DomainError,
   DomainEvent,
+  encodeEmbedding,
   FileStatus,
   IndexFileJob,
   JobName,
@@ -33,13 +34,6 @@ export function isPermanentFailure(error: unknown): error is DomainError {
   return error instanceof DomainError && !error.retryable;
 }
 
-/** IMM stores embeddings as 512 float32, little-endian, whatever the host's byte order. */
-export function embeddingToBuffer(embedding: Float32Array): Buffer {
-  const buffer = Buffer.allocUnsafe(embedding.length * 4);
-  for (let i = 0; i < embedding.length; i++) buffer.writeFloatLE(embedding[i], i * 4);
-  return buffer;
-}
-
 export function toNewFigure(face: DetectedFace, faceIndex: number): NewFigure {
   return {
     faceIndex,
@@ -63,7 +57,7 @@ export function toNewFigure(face: DetectedFace, faceIndex: number): NewFigure {
     sharpness: face.sharpness,
     faceQuality: face.faceQuality,
     isHD: face.isHD,
-    embedding: embeddingToBuffer(face.embedding),
+    embedding: encodeEmbedding(face.embedding),
     thumbnail: face.thumbnail ?? null,
   };
 }
