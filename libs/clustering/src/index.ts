@@ -9,7 +9,7 @@ export * from './neighbour-index';
 export * from './onnx-neighbour-index';
 export { averageLinkage } from './average-linkage';
 export type { LinkageGroup, LinkageInput } from './average-linkage';
-export { hashImageId } from './vector-math';
+export { addInto, dot, hashImageId, normalized } from './vector-math';
 export * from './synthetic-faces';
 export * from './clustering-metrics';
 export * from './vector-index';
