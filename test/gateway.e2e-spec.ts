@@ -685,7 +685,7 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
       });
       const job = await waitFor(
         async () => {
-          const found = await gw.queues.Notify.getJob(jobId.deliverNotification(res.body.TaskId));
+          const found = await gw.queues.Notify.getJob(jobId.deliverNotification(res.body.EventId));
           return found && (await found.getState()) === 'completed' ? found : null;
         },
         'the delivery job to complete',

@@ -1,7 +1,9 @@
 import { APP_CONFIG, IndexerConfig } from '@app/config';
 import {
+  addJob,
   ClusterDatasetJob,
-  debouncedClusterJobOptions,
+  clusterDebounce,
+  ClusterQueue,
   DomainError,
   DomainEvent,
   FileStatus,
@@ -166,10 +168,11 @@ export class IndexFileService {
     }
     // Every outcome may change the dataset's faces (new ones, replaced ones, ones dropped with a failed file):
     // (re)start the dataset's debounce window. A run with nothing to do is a no-op.
-    await this.clusterQueue.add(
-      JobName.ClusterDataset,
+    await addJob(
+      this.clusterQueue,
+      ClusterQueue,
       { name: JobName.ClusterDataset, datasetId: file.datasetId, trigger: 'debounce' },
-      debouncedClusterJobOptions(file.datasetId, this.config.CLUSTER_DEBOUNCE_MS),
+      clusterDebounce(file.datasetId, this.config.CLUSTER_DEBOUNCE_MS),
     );
     await this.recordTaskOutcome(job, outcome);
   }

@@ -1,4 +1,4 @@
-import { DeliverNotificationJob, jobId, JobName, QueueName, TaskFinishedEvent } from '@app/contracts';
+import { addJob, DeliverNotificationJob, JobName, NotifyQueue, QueueName, TaskFinishedEvent } from '@app/contracts';
 import { DatasetRepository, ProjectRepository, TaskRepository } from '@app/database';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
@@ -27,18 +27,12 @@ export class NotificationService {
     const dataset = task.datasetId ? await this.datasets.findWithProject(task.datasetId) : null;
     const projectName = dataset?.project.name ?? (await this.projects.findById(task.projectId))?.name ?? '';
     const body = buildTaskEnvelope(task, { projectName, datasetName: dataset?.name ?? null });
-    await this.notifyQueue.add(
-      JobName.DeliverNotification,
-      { name: JobName.DeliverNotification, endpoint, body },
-      {
-        jobId: jobId.deliverNotification(task.id),
-        attempts: 6,
-        backoff: { type: 'exponential', delay: 1000 },
-        // Kept a day so a repeated event cannot deliver twice.
-        removeOnComplete: { age: 86_400, count: 10_000 },
-        removeOnFail: { age: 7 * 86_400, count: 10_000 },
-      },
-    );
+    await addJob(this.notifyQueue, NotifyQueue, {
+      name: JobName.DeliverNotification,
+      eventId: task.eventId,
+      endpoint,
+      body,
+    });
     this.logger.debug(`Queued notification of ${task.id} to ${new URL(endpoint).host}`);
     return true;
   }
