@@ -30,8 +30,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { ClusterRunHooks } from '../../apps/clusterer/src/cluster-run.hooks';
-import { createClustererApp } from '../../apps/clusterer/src/clusterer.app';
+import { ClusterRunHooks, createClustererApp } from '../../apps/clusterer/src/clusterer.app';
 import { createGatewayApp } from '../../apps/gateway/src/gateway.app';
 import { createIndexerApp } from '../../apps/indexer/src/indexer.app';
 

@@ -10,7 +10,7 @@ export * from './neighbour-index';
 export * from './onnx-neighbour-index';
 export { averageLinkage } from './average-linkage';
 export type { LinkageGroup, LinkageInput } from './average-linkage';
-export { hashImageId } from './vector-math';
+export { addInto, dot, hashImageId, normalized } from './vector-math';
 export { gaussian, seededRandom } from './random';
 export * from './vector-index';
 export * from './clustering-index';

@@ -4,3 +4,4 @@ export * from './imm';
 export * from './embedding-codec';
 export * from './errors';
 export * from './task-ids';
+export * from './notification-envelope';

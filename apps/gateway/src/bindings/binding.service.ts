@@ -1,4 +1,5 @@
 import {
+  addJob,
   DomainError,
   ErrorCode,
   InvalidArgumentError,
@@ -10,6 +11,7 @@ import {
   ResourceAlreadyExistsError,
   ResourceNotFoundError,
   ScanBindingJob,
+  ScanQueue,
 } from '@app/contracts';
 import { BindingRepository, DatasetRepository } from '@app/database';
 import { StorageRepository } from '@app/storage';
@@ -57,17 +59,7 @@ export class BindingService {
       prefix: parsed.key,
     });
     if (!binding) throw new ResourceAlreadyExistsError(`The binding ${uri} already exists in dataset ${dataset.name}.`);
-    await this.scanQueue.add(
-      JobName.ScanBinding,
-      { name: JobName.ScanBinding, bindingId: binding.id },
-      {
-        jobId: jobId.scanBinding(binding.id),
-        attempts: 5,
-        backoff: { type: 'exponential', delay: 2000 },
-        removeOnComplete: true,
-        removeOnFail: 100,
-      },
-    );
+    await addJob(this.scanQueue, ScanQueue, { name: JobName.ScanBinding, bindingId: binding.id });
     return { Binding: toImmBinding(binding, { projectName: project.name, datasetName: dataset.name }) };
   }
 

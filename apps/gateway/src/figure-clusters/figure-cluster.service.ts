@@ -1,9 +1,10 @@
 import {
+  addJob,
   ClusterDatasetJob,
+  ClusterQueue,
   DomainError,
   ErrorCode,
   InvalidArgumentError,
-  jobId,
   JobName,
   parseFigureClusterId,
   QueueName,
@@ -79,17 +80,12 @@ export class FigureClusterService {
       request,
       requestId,
     );
-    await this.clusterQueue.add(
-      JobName.ClusterDataset,
-      { name: JobName.ClusterDataset, datasetId: dataset.id, trigger: 'request', taskId },
-      {
-        jobId: jobId.clusterRequest(taskId),
-        attempts: 3,
-        backoff: { type: 'exponential', delay: 5000 },
-        removeOnComplete: true,
-        removeOnFail: 100,
-      },
-    );
+    await addJob(this.clusterQueue, ClusterQueue, {
+      name: JobName.ClusterDataset,
+      datasetId: dataset.id,
+      trigger: 'request',
+      taskId,
+    });
     return { TaskId: taskId, EventId: eventId };
   }
 
