@@ -115,3 +115,23 @@ export function eyeBoxes(p: ArrayLike<number>): { x: number; y: number; w: numbe
     return { x: cx - side / 2, y: cy - side / 2, w: side, h: side };
   });
 }
+
+/**
+ * The face crop of face-api.js's age/gender network: the bounding box of the 68 landmarks grown by 20% of its
+ * width and height (face-api.js's FaceLandmarks.align(), its default alignMinBbox(0.2)).
+ */
+export function ageGenderBox(p: ArrayLike<number>): { x: number; y: number; w: number; h: number } {
+  let x1 = Infinity;
+  let y1 = Infinity;
+  let x2 = -Infinity;
+  let y2 = -Infinity;
+  for (let i = 0; i < p.length; i += 2) {
+    x1 = Math.min(x1, p[i]);
+    x2 = Math.max(x2, p[i]);
+    y1 = Math.min(y1, p[i + 1]);
+    y2 = Math.max(y2, p[i + 1]);
+  }
+  const w = x2 - x1;
+  const h = y2 - y1;
+  return { x: x1 - w * 0.1, y: y1 - h * 0.1, w: w * 1.2, h: h * 1.2 };
+}

