@@ -60,35 +60,50 @@ export function fitPlatt(logits: readonly number[], labels: readonly (0 | 1)[]):
   const positives = labels.filter((l) => l === 1).length;
   const negatives = labels.length - positives;
   if (!positives || !negatives) throw new Error('fitPlatt: both classes are needed');
-  const target = (l: 0 | 1): number => (l === 1 ? (positives + 1) / (positives + 2) : 1 / (negatives + 2));
-  const weight = (l: 0 | 1): number => (l === 1 ? labels.length / (2 * positives) : labels.length / (2 * negatives));
-  let a = 1;
+  const target = labels.map((l) => (l === 1 ? (positives + 1) / (positives + 2) : 1 / (negatives + 2)));
+  const weight = labels.map((l) => (l === 1 ? labels.length / (2 * positives) : labels.length / (2 * negatives)));
+  // Weighted cross-entropy, computed without overflow (Lin, Lin & Weng 2007).
+  const loss = (a: number, b: number): number => {
+    let f = 0;
+    for (let i = 0; i < logits.length; i++) {
+      const z = a * logits[i] + b;
+      f +=
+        weight[i] *
+        (z >= 0 ? (1 - target[i]) * z + Math.log1p(Math.exp(-z)) : -target[i] * z + Math.log1p(Math.exp(z)));
+    }
+    return f;
+  };
+  let a = 0;
   let b = 0;
+  let current = loss(a, b);
   for (let iter = 0; iter < 100; iter++) {
     let ga = 0;
     let gb = 0;
-    let haa = 1e-9;
+    let haa = 1e-12;
     let hab = 0;
-    let hbb = 1e-9;
+    let hbb = 1e-12;
     for (let i = 0; i < logits.length; i++) {
       const x = logits[i];
       const p = sigmoid(a * x + b);
-      const w = weight(labels[i]);
-      const r = w * (p - target(labels[i]));
-      const s = w * p * (1 - p);
+      const r = weight[i] * (p - target[i]);
+      const s = weight[i] * p * (1 - p);
       ga += r * x;
       gb += r;
       haa += s * x * x;
       hab += s * x;
       hbb += s;
     }
+    if (Math.abs(ga) + Math.abs(gb) < 1e-9 * logits.length) break;
     const det = haa * hbb - hab * hab;
-    if (Math.abs(det) < 1e-15) break;
     const da = (hbb * ga - hab * gb) / det;
     const db = (haa * gb - hab * ga) / det;
-    a -= da;
-    b -= db;
-    if (Math.abs(da) + Math.abs(db) < 1e-10) break;
+    // Newton step, halved until the loss decreases (plain Newton overshoots where the sigmoid saturates).
+    let step = 1;
+    while (step > 1e-10 && loss(a - step * da, b - step * db) >= current) step /= 2;
+    if (step <= 1e-10) break;
+    a -= step * da;
+    b -= step * db;
+    current = loss(a, b);
   }
   return { a, b };
 }

@@ -223,6 +223,36 @@ export class FacePipeline extends FaceAnalyzer {
     return { embedding: c.embedding, landmarks5: c.landmarks5, evidence: c.evidence };
   }
 
+  /**
+   * Age and gender of faces whose boxes are already known (original pixels, e.g. stored faces), without detection
+   * or embedding: landmarks from the box, then the age/gender network. For recomputing stored attributes after
+   * the model or its calibration changed.
+   */
+  async recomputeAgeGender(
+    buffer: Buffer,
+    boundaries: readonly Rect[],
+  ): Promise<Array<Pick<DetectedFace, 'age' | 'ageSD' | 'gender' | 'genderConfidence'>>> {
+    if (boundaries.length === 0) return [];
+    const info = await this.images.inspect(buffer);
+    const boxes: ScoredBox[] = boundaries.map((b) => ({
+      x1: b.left,
+      y1: b.top,
+      x2: b.left + b.width,
+      y2: b.top + b.height,
+      score: 1,
+    }));
+    const source = await this.fullResolutionSource(
+      buffer,
+      info,
+      { data: new Uint8Array(0), width: 0, height: 0 },
+      boxes,
+    );
+    const attributes = new Set<FaceAttributeName>(['age', 'gender']);
+    const out: Array<Pick<DetectedFace, 'age' | 'ageSD' | 'gender' | 'genderConfidence'>> = [];
+    for (const box of boxes) out.push(await this.ageGender(source, await this.landmarks(source, box), attributes));
+    return out;
+  }
+
   /** Multi-scale tiled detection; returns NMS-merged boxes in original pixels. */
   private async detect(image: RawRgb, minFace: number, toOriginalX: number, toOriginalY: number): Promise<ScoredBox[]> {
     // A lower pre-filter threshold than the final one: NMS should see the weak duplicates too.
@@ -288,6 +318,22 @@ export class FacePipeline extends FaceAnalyzer {
     return { image: await this.images.decodeRegion(buffer, region), left, top };
   }
 
+  /** The 68 landmarks (original pixels) of a face box, from the square crop around it. */
+  private async landmarks(source: Source, box: ScoredBox): Promise<Float32Array> {
+    const side = Math.max(box.x2 - box.x1, box.y2 - box.y1);
+    const sq = { x: (box.x1 + box.x2) / 2 - side / 2, y: (box.y1 + box.y2) / 2 - side / 2, w: side, h: side };
+    const crop = cropResize(source.image, { ...sq, x: sq.x - source.left, y: sq.y - source.top }, 64, 64);
+    const grey = toGrey(crop);
+    for (let i = 0; i < grey.length; i++) grey[i] /= 256;
+    const raw = (await this.inference.run('landmark', grey)).output;
+    const landmarks68 = new Float32Array(136);
+    for (let i = 0; i < 68; i++) {
+      landmarks68[i * 2] = sq.x + raw[i * 2] * side;
+      landmarks68[i * 2 + 1] = sq.y + raw[i * 2 + 1] * side;
+    }
+    return landmarks68;
+  }
+
   private async candidate(
     source: Source,
     box: ScoredBox,
@@ -313,18 +359,7 @@ export class FacePipeline extends FaceAnalyzer {
       };
     }
     const w = box.x2 - box.x1;
-    const h = box.y2 - box.y1;
-    const side = Math.max(w, h);
-    const sq = { x: (box.x1 + box.x2) / 2 - side / 2, y: (box.y1 + box.y2) / 2 - side / 2, w: side, h: side };
-    const crop = cropResize(source.image, { ...sq, x: sq.x - source.left, y: sq.y - source.top }, 64, 64);
-    const grey = toGrey(crop);
-    for (let i = 0; i < grey.length; i++) grey[i] /= 256;
-    const raw = (await this.inference.run('landmark', grey)).output;
-    const landmarks68 = new Float32Array(136);
-    for (let i = 0; i < 68; i++) {
-      landmarks68[i * 2] = sq.x + raw[i * 2] * side;
-      landmarks68[i * 2 + 1] = sq.y + raw[i * 2 + 1] * side;
-    }
+    const landmarks68 = await this.landmarks(source, box);
     const landmarks5 = landmarks68To5(landmarks68);
     const fit = estimateSimilarity(landmarks5, ARCFACE_REFERENCE_112);
     lap('landmarks');
@@ -484,7 +519,7 @@ export class FacePipeline extends FaceAnalyzer {
    * face-api.js's age/gender network on its own crop (the landmarks' box grown 20%, letterboxed to 112x112), one
    * run for both; outputs calibrated by FACE_API_CALIBRATION. Also used to recompute stored faces' attributes.
    */
-  async ageGender(
+  private async ageGender(
     source: Source,
     landmarks68: ArrayLike<number>,
     attributes: ReadonlySet<FaceAttributeName>,
