@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { onnx } from 'onnx-proto';
+import { faceApiModelDir } from './inference.repository';
 import { buildAgeGenderOnnx, decodeTfjsWeights, type TfjsWeightSpec } from './age-gender-onnx';
 
 describe('decodeTfjsWeights', () => {
@@ -22,14 +25,12 @@ describe('buildAgeGenderOnnx', () => {
   });
 
   it('builds the TinyXception graph from the shipped weights', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- JSON manifest of the installed package
-    const dir = require.resolve('@vladmandic/face-api/package.json').replace(/package\.json$/, 'model/');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const manifest = require(`${dir}age_gender_model-weights_manifest.json`) as { weights: TfjsWeightSpec[] }[];
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { readFileSync } = require('node:fs') as typeof import('node:fs');
+    const dir = faceApiModelDir();
+    const manifest = JSON.parse(readFileSync(join(dir, 'age_gender_model-weights_manifest.json'), 'utf8')) as {
+      weights: TfjsWeightSpec[];
+    }[];
     const model = onnx.ModelProto.decode(
-      buildAgeGenderOnnx(manifest[0].weights, readFileSync(`${dir}age_gender_model.bin`)),
+      buildAgeGenderOnnx(manifest[0].weights, readFileSync(join(dir, 'age_gender_model.bin'))),
     );
     const ops = (model.graph?.node ?? []).map((n) => n.opType);
     // conv_in + 3 reductions x (2 separable x 2 + expansion) + 2 main x 3 separable x 2 + exit separable x 2
