@@ -4,7 +4,7 @@ import type { Point } from './similarity-transform';
 export const EMOTIONS = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprised', 'neutral'] as const;
 export type Emotion = (typeof EMOTIONS)[number];
 
-/** Mean absolute age error measured for fr_age.onnx by an earlier session (13-15 years); the floor of ageSD. */
+/** Mean absolute age error measured for fr_age.onnx (13-15 years on LFW); the floor of its ageSD ('ssr-net' only). */
 export const AGE_ERROR_FLOOR = 14;
 
 export function softmax(logits: ArrayLike<number>): Float32Array {
