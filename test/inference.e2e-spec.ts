@@ -86,7 +86,9 @@ describe('FacePipeline (real models)', () => {
         for (const f of r.faces) {
           expect(f.age).toBeGreaterThan(10);
           expect(f.age).toBeLessThan(70);
-          expect(f.ageSD).toBeGreaterThanOrEqual(14);
+          // A measured spread at that age (calibrated on UTKFace), no longer a constant floor of 14.
+          expect(f.ageSD).toBeGreaterThan(1);
+          expect(f.ageSD).toBeLessThan(14);
           expect(['male', 'female']).toContain(f.gender);
           expect(f.genderConfidence).toBeGreaterThanOrEqual(0.5);
           for (const angle of Object.values(f.headPose!)) expect(Math.abs(angle)).toBeLessThan(60);
@@ -97,7 +99,8 @@ describe('FacePipeline (real models)', () => {
           expect(f.thumbnail!.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
         }
       }
-      // The women of sample6 smile at the camera: mostly "happy", mostly HD.
+      // The women of sample6 smile at the camera: all women, mostly "happy", mostly HD.
+      expect(four.faces.map((f) => f.gender)).toEqual(['female', 'female', 'female', 'female']);
       expect(four.faces.filter((f) => f.emotion === 'happy').length).toBeGreaterThanOrEqual(2);
       expect(four.faces.filter((f) => f.isHD).length).toBeGreaterThanOrEqual(3);
       const thumb = await sharp(four.faces[0].thumbnail).metadata();

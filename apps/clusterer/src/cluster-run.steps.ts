@@ -45,6 +45,7 @@ export function statsOf(clusterId: string, members: ClusterMemberRow[]): Cluster
       age: m.age ?? undefined,
       gender: m.gender === 'male' || m.gender === 'female' ? m.gender : undefined,
       genderConfidence: m.genderConfidence ?? undefined,
+      isHD: m.isHD,
     })),
   );
   const cover = chooseCover(

@@ -4,7 +4,7 @@ import type { Point } from './similarity-transform';
 export const EMOTIONS = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprised', 'neutral'] as const;
 export type Emotion = (typeof EMOTIONS)[number];
 
-/** Mean absolute age error measured for fr_age.onnx by an earlier session (13-15 years); the floor of ageSD. */
+/** Mean absolute age error measured for fr_age.onnx (13-15 years on LFW); the floor of its ageSD ('ssr-net' only). */
 export const AGE_ERROR_FLOOR = 14;
 
 export function softmax(logits: ArrayLike<number>): Float32Array {
@@ -114,4 +114,24 @@ export function eyeBoxes(p: ArrayLike<number>): { x: number; y: number; w: numbe
     const side = Math.max(2, Math.abs(p[(b as number) * 2] - p[(a as number) * 2]) * 1.6);
     return { x: cx - side / 2, y: cy - side / 2, w: side, h: side };
   });
+}
+
+/**
+ * The face crop of face-api.js's age/gender network: the bounding box of the 68 landmarks grown by 20% of its
+ * width and height (face-api.js's FaceLandmarks.align(), its default alignMinBbox(0.2)).
+ */
+export function ageGenderBox(p: ArrayLike<number>): { x: number; y: number; w: number; h: number } {
+  let x1 = Infinity;
+  let y1 = Infinity;
+  let x2 = -Infinity;
+  let y2 = -Infinity;
+  for (let i = 0; i < p.length; i += 2) {
+    x1 = Math.min(x1, p[i]);
+    x2 = Math.max(x2, p[i]);
+    y1 = Math.min(y1, p[i + 1]);
+    y2 = Math.max(y2, p[i + 1]);
+  }
+  const w = x2 - x1;
+  const h = y2 - y1;
+  return { x: x1 - w * 0.1, y: y1 - h * 0.1, w: w * 1.2, h: h * 1.2 };
 }

@@ -7,8 +7,10 @@ import {
   DETECTOR_WIDTH,
   planDetection,
 } from './detection-plan';
+import { calibratedAge, calibratedMaleProbability, FACE_API_CALIBRATION } from './attribute-calibration';
 import {
   AGE_ERROR_FLOOR,
+  ageGenderBox,
   binnedAngle,
   EMOTIONS,
   eyeBoxes,
@@ -30,6 +32,8 @@ import {
   extractWindow,
   invertAffine,
   laplacianVariance,
+  letterboxToTensor,
+  NORM_AGE_GENDER,
   NORM_127_128_BGR,
   NORM_127_128_RGB,
   NORM_IMAGENET_BGR,
@@ -44,6 +48,7 @@ import {
 import { ImageRepository, type ImageInfo } from './image.repository';
 import { INFERENCE_OPTIONS, type FaceAttributeName, type ResolvedInferenceOptions } from './inference.options';
 import { InferenceRepository } from './inference.repository';
+import { AGE_GENDER_INPUT_SIZE } from './age-gender-onnx';
 import { nms, type ScoredBox } from './nms';
 import { ARCFACE_REFERENCE_112, estimateSimilarity, type Point } from './similarity-transform';
 
@@ -70,11 +75,20 @@ export interface FaceCandidate {
   rejected?: string;
 }
 
+/** The age/gender network's outputs before calibration (face-api model only). */
+export interface RawAttributes {
+  age?: number;
+  /** log(P(male) / P(female)) of the network, before calibration. */
+  maleLogit?: number;
+}
+
 /** Diagnostics for benchmarks: the analysis plus rejected candidates and their reasons. */
 export interface AnalysisWithDiagnostics extends ImageAnalysis {
   rejected: { boundary: Rect; reason: string; evidence: CandidateEvidence }[];
   /** Evidence for each accepted face, parallel to `faces`. */
   evidence: CandidateEvidence[];
+  /** Uncalibrated age/gender outputs, parallel to `faces`. */
+  rawAttributes: RawAttributes[];
 }
 
 function emptyTimings(): StageTimings {
@@ -116,6 +130,7 @@ export class FacePipeline extends FaceAnalyzer {
     const {
       rejected: _rejected,
       evidence: _evidence,
+      rawAttributes: _raw,
       ...analysis
     } = await this.analyzeWithDiagnostics(buffer, options);
     return analysis;
@@ -157,6 +172,7 @@ export class FacePipeline extends FaceAnalyzer {
       timings,
       rejected: [],
       evidence: [],
+      rawAttributes: [],
     };
     if (boxes.length === 0) {
       timings.total = performance.now() - started;
@@ -174,7 +190,11 @@ export class FacePipeline extends FaceAnalyzer {
         continue;
       }
       result.evidence.push(candidate.evidence);
-      result.faces.push(await this.describe(source, candidate, boundary, attributes, options.thumbnails ?? true, lap));
+      const raw: RawAttributes = {};
+      result.rawAttributes.push(raw);
+      result.faces.push(
+        await this.describe(source, candidate, boundary, attributes, options.thumbnails ?? true, lap, raw),
+      );
     }
     timings.total = performance.now() - started;
     return result;
@@ -201,6 +221,36 @@ export class FacePipeline extends FaceAnalyzer {
     ]);
     const c = await this.candidate(source, box, () => undefined);
     return { embedding: c.embedding, landmarks5: c.landmarks5, evidence: c.evidence };
+  }
+
+  /**
+   * Age and gender of faces whose boxes are already known (original pixels, e.g. stored faces), without detection
+   * or embedding: landmarks from the box, then the age/gender network. For recomputing stored attributes after
+   * the model or its calibration changed.
+   */
+  async recomputeAgeGender(
+    buffer: Buffer,
+    boundaries: readonly Rect[],
+  ): Promise<Array<Pick<DetectedFace, 'age' | 'ageSD' | 'gender' | 'genderConfidence'>>> {
+    if (boundaries.length === 0) return [];
+    const info = await this.images.inspect(buffer);
+    const boxes: ScoredBox[] = boundaries.map((b) => ({
+      x1: b.left,
+      y1: b.top,
+      x2: b.left + b.width,
+      y2: b.top + b.height,
+      score: 1,
+    }));
+    const source = await this.fullResolutionSource(
+      buffer,
+      info,
+      { data: new Uint8Array(0), width: 0, height: 0 },
+      boxes,
+    );
+    const attributes = new Set<FaceAttributeName>(['age', 'gender']);
+    const out: Array<Pick<DetectedFace, 'age' | 'ageSD' | 'gender' | 'genderConfidence'>> = [];
+    for (const box of boxes) out.push(await this.ageGender(source, await this.landmarks(source, box), attributes));
+    return out;
   }
 
   /** Multi-scale tiled detection; returns NMS-merged boxes in original pixels. */
@@ -268,6 +318,22 @@ export class FacePipeline extends FaceAnalyzer {
     return { image: await this.images.decodeRegion(buffer, region), left, top };
   }
 
+  /** The 68 landmarks (original pixels) of a face box, from the square crop around it. */
+  private async landmarks(source: Source, box: ScoredBox): Promise<Float32Array> {
+    const side = Math.max(box.x2 - box.x1, box.y2 - box.y1);
+    const sq = { x: (box.x1 + box.x2) / 2 - side / 2, y: (box.y1 + box.y2) / 2 - side / 2, w: side, h: side };
+    const crop = cropResize(source.image, { ...sq, x: sq.x - source.left, y: sq.y - source.top }, 64, 64);
+    const grey = toGrey(crop);
+    for (let i = 0; i < grey.length; i++) grey[i] /= 256;
+    const raw = (await this.inference.run('landmark', grey)).output;
+    const landmarks68 = new Float32Array(136);
+    for (let i = 0; i < 68; i++) {
+      landmarks68[i * 2] = sq.x + raw[i * 2] * side;
+      landmarks68[i * 2 + 1] = sq.y + raw[i * 2 + 1] * side;
+    }
+    return landmarks68;
+  }
+
   private async candidate(
     source: Source,
     box: ScoredBox,
@@ -293,18 +359,7 @@ export class FacePipeline extends FaceAnalyzer {
       };
     }
     const w = box.x2 - box.x1;
-    const h = box.y2 - box.y1;
-    const side = Math.max(w, h);
-    const sq = { x: (box.x1 + box.x2) / 2 - side / 2, y: (box.y1 + box.y2) / 2 - side / 2, w: side, h: side };
-    const crop = cropResize(source.image, { ...sq, x: sq.x - source.left, y: sq.y - source.top }, 64, 64);
-    const grey = toGrey(crop);
-    for (let i = 0; i < grey.length; i++) grey[i] /= 256;
-    const raw = (await this.inference.run('landmark', grey)).output;
-    const landmarks68 = new Float32Array(136);
-    for (let i = 0; i < 68; i++) {
-      landmarks68[i * 2] = sq.x + raw[i * 2] * side;
-      landmarks68[i * 2 + 1] = sq.y + raw[i * 2 + 1] * side;
-    }
+    const landmarks68 = await this.landmarks(source, box);
     const landmarks5 = landmarks68To5(landmarks68);
     const fit = estimateSimilarity(landmarks5, ARCFACE_REFERENCE_112);
     lap('landmarks');
@@ -349,6 +404,7 @@ export class FacePipeline extends FaceAnalyzer {
     attributes: Set<FaceAttributeName>,
     thumbnails: boolean,
     lap: (s: keyof StageTimings) => void,
+    raw: RawAttributes = {},
   ): Promise<DetectedFace> {
     const { box } = c;
     const w = box.x2 - box.x1;
@@ -378,7 +434,10 @@ export class FacePipeline extends FaceAnalyzer {
       isHD: false,
     };
 
-    if (attributes.has('age') || attributes.has('gender')) {
+    if ((attributes.has('age') || attributes.has('gender')) && this.options.ageGenderModel === 'face-api') {
+      Object.assign(face, await this.ageGender(source, c.landmarks68, attributes, raw));
+      lap(attributes.has('age') ? 'age' : 'gender');
+    } else if (attributes.has('age') || attributes.has('gender')) {
       // SSR-Net input: the box enlarged 1.4x (kept inside the image as the reference code does), 64x64, BGR.
       const s = 1.4;
       const input = toTensor(
@@ -454,6 +513,40 @@ export class FacePipeline extends FaceAnalyzer {
       lap('thumbnail');
     }
     return face;
+  }
+
+  /**
+   * face-api.js's age/gender network on its own crop (the landmarks' box grown 20%, letterboxed to 112x112), one
+   * run for both; outputs calibrated by FACE_API_CALIBRATION. Also used to recompute stored faces' attributes.
+   */
+  private async ageGender(
+    source: Source,
+    landmarks68: ArrayLike<number>,
+    attributes: ReadonlySet<FaceAttributeName>,
+    raw: RawAttributes = {},
+  ): Promise<Pick<DetectedFace, 'age' | 'ageSD' | 'gender' | 'genderConfidence'>> {
+    const box = ageGenderBox(landmarks68);
+    const input = letterboxToTensor(
+      source.image,
+      { ...box, x: box.x - source.left, y: box.y - source.top },
+      AGE_GENDER_INPUT_SIZE,
+      NORM_AGE_GENDER,
+    );
+    const out = await this.inference.run('ageGender', input);
+    raw.age = out.age[0];
+    raw.maleLogit = out.gender_logits[0] - out.gender_logits[1];
+    const result: Pick<DetectedFace, 'age' | 'ageSD' | 'gender' | 'genderConfidence'> = {};
+    if (attributes.has('age')) {
+      const { age, ageSD } = calibratedAge(raw.age, FACE_API_CALIBRATION.age);
+      result.age = Math.round(age);
+      result.ageSD = Math.round(ageSD * 10) / 10;
+    }
+    if (attributes.has('gender')) {
+      const male = calibratedMaleProbability(raw.maleLogit, FACE_API_CALIBRATION.gender);
+      result.gender = male >= 0.5 ? 'male' : 'female';
+      result.genderConfidence = Math.max(male, 1 - male);
+    }
+    return result;
   }
 }
 

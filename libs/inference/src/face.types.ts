@@ -26,9 +26,13 @@ export interface DetectedFace {
   /** 512-d, L2-normalised; cosine similarity = dot product. */
   embedding: Float32Array;
   age?: number;
-  /** Uncertainty of `age` in years: at least the measured mean error of the model. */
+  /**
+   * Standard deviation (years) of the error of `age`, measured as a function of the predicted age: the true age is
+   * inside age ± 2·ageSD for ~93% of faces (libs/inference/README.md, "Age and gender").
+   */
   ageSD?: number;
   gender?: 'male' | 'female';
+  /** Calibrated probability (0.5..1) that `gender` is right. */
   genderConfidence?: number;
   headPose?: HeadPose;
   emotion?: Emotion;

@@ -34,6 +34,8 @@ export const NORM_IMAGENET_RGB: Normalisation = {
 };
 export const NORM_IMAGENET_BGR: Normalisation = { ...NORM_IMAGENET_RGB, order: 'bgr' };
 export const NORM_UNIT_RGB: Normalisation = { mean: [0, 0, 0], std: [255, 255, 255], order: 'rgb' };
+/** face-api.js's TinyXception input: (rgb - its training set's mean) / 255. */
+export const NORM_AGE_GENDER: Normalisation = { mean: [122.782, 117.001, 104.298], std: [255, 255, 255], order: 'rgb' };
 
 export function invertAffine(m: Affine): Affine {
   const [a, b, c, d, e, f] = m;
@@ -229,6 +231,35 @@ export function cropToTensor(
     }
   }
   return out;
+}
+
+/**
+ * NCHW float tensor of `box` clipped to the image, scaled to fit a `size` x `size` square and centred on black
+ * (0) along the shorter side: face-api.js's extractFaces + toBatchTensor(size, centred), which its age/gender
+ * network was trained with.
+ */
+export function letterboxToTensor(
+  src: RawRgb,
+  box: { x: number; y: number; w: number; h: number },
+  size: number,
+  norm: Normalisation,
+): Float32Array {
+  const x1 = Math.max(0, Math.floor(box.x));
+  const y1 = Math.max(0, Math.floor(box.y));
+  const x2 = Math.min(src.width, Math.floor(box.x + box.w));
+  const y2 = Math.min(src.height, Math.floor(box.y + box.h));
+  const w = Math.max(1, x2 - x1);
+  const h = Math.max(1, y2 - y1);
+  const scale = size / Math.max(w, h);
+  const iw = Math.max(1, Math.min(size, Math.round(w * scale)));
+  const ih = Math.max(1, Math.min(size, Math.round(h * scale)));
+  const inner = cropResize(src, { x: x1, y: y1, w, h }, iw, ih);
+  const canvas: RawRgb = { data: new Uint8Array(size * size * 3), width: size, height: size };
+  const left = Math.floor((size - iw) / 2);
+  const top = Math.floor((size - ih) / 2);
+  for (let y = 0; y < ih; y++)
+    canvas.data.set(inner.data.subarray(y * iw * 3, (y + 1) * iw * 3), ((top + y) * size + left) * 3);
+  return toTensor(canvas, norm);
 }
 
 /** NCHW float tensor of one image. */

@@ -23,7 +23,14 @@ export interface InferenceOptions {
   rewriteModels?: boolean;
   /** Folder with the fr_*.onnx files; default: the faceplugin-face-recognition-js package's model folder. */
   modelDir?: string;
+  /**
+   * Age and gender network: 'face-api' (default; face-api.js's AgeGenderNet rebuilt as ONNX, calibrated) or
+   * 'ssr-net' (faceplugin's fr_age / fr_gender, kept for comparison: much less accurate, see libs/inference/README.md).
+   */
+  ageGenderModel?: AgeGenderModel;
 }
+
+export type AgeGenderModel = 'face-api' | 'ssr-net';
 
 export type ResolvedInferenceOptions = Required<Omit<InferenceOptions, 'modelDir'>> & { modelDir?: string };
 
@@ -40,5 +47,6 @@ export function resolveInferenceOptions(options: InferenceOptions): ResolvedInfe
     embeddingChannelOrder: options.embeddingChannelOrder ?? 'bgr',
     rewriteModels: options.rewriteModels ?? true,
     modelDir: options.modelDir,
+    ageGenderModel: options.ageGenderModel ?? 'face-api',
   };
 }

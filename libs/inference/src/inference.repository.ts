@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { INFERENCE_OPTIONS, type FaceAttributeName, type ResolvedInferenceOptions } from './inference.options';
 import { rewriteModelForCpu } from './model-rewrite';
+import { AGE_GENDER_INPUT_SIZE, buildAgeGenderOnnx, type TfjsWeightSpec } from './age-gender-onnx';
 
 /** The faceplugin models this pipeline uses, with their fixed input shapes (all batch 1). */
 export const MODEL_INPUTS = {
@@ -15,6 +16,7 @@ export const MODEL_INPUTS = {
   pose: [1, 3, 224, 224],
   expression: [1, 3, 224, 224],
   eye: [1, 1, 24, 24],
+  ageGender: [1, 3, AGE_GENDER_INPUT_SIZE, AGE_GENDER_INPUT_SIZE],
 } as const;
 
 export type ModelName = keyof typeof MODEL_INPUTS;
@@ -22,6 +24,24 @@ export type ModelOutputs = Record<string, Float32Array>;
 
 export function defaultModelDir(): string {
   return join(dirname(require.resolve('faceplugin-face-recognition-js/package.json')), 'model');
+}
+
+/** The tfjs weights of face-api.js's networks, shipped by @vladmandic/face-api (MIT). */
+export function faceApiModelDir(): string {
+  return join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
+}
+
+/** face-api.js's AgeGenderNet as ONNX bytes, built from its tfjs weights (age-gender-onnx.ts). */
+export async function loadAgeGenderOnnx(dir = faceApiModelDir()): Promise<Uint8Array> {
+  const manifest = JSON.parse(await readFile(join(dir, 'age_gender_model-weights_manifest.json'), 'utf8')) as {
+    paths: string[];
+    weights: TfjsWeightSpec[];
+  }[];
+  const specs = manifest.flatMap((group) => group.weights);
+  const data = Buffer.concat(
+    await Promise.all(manifest.flatMap((group) => group.paths).map((p) => readFile(join(dir, p)))),
+  );
+  return buildAgeGenderOnnx(specs, data);
 }
 
 /**
@@ -41,14 +61,21 @@ export class InferenceRepository implements OnModuleInit, OnModuleDestroy {
 
   /** Loads the core models and those of the configured attributes up front; others load on first use. */
   async loadConfigured(): Promise<void> {
+    const faceApi = this.options.ageGenderModel === 'face-api';
     const byAttribute: Record<FaceAttributeName, ModelName> = {
-      age: 'age',
-      gender: 'gender',
+      age: faceApi ? 'ageGender' : 'age',
+      gender: faceApi ? 'ageGender' : 'gender',
       pose: 'pose',
       emotion: 'expression',
       eyes: 'eye',
     };
-    await this.load(['detect', 'landmark', 'feature', ...this.options.attributes.map((a) => byAttribute[a])]);
+    const models = new Set<ModelName>([
+      'detect',
+      'landmark',
+      'feature',
+      ...this.options.attributes.map((a) => byAttribute[a]),
+    ]);
+    await this.load([...models]);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -77,7 +104,7 @@ export class InferenceRepository implements OnModuleInit, OnModuleDestroy {
     if (!session) {
       const spin = this.options.allowSpinning ? '1' : '0';
       const path = join(this.options.modelDir ?? defaultModelDir(), `fr_${model}.onnx`);
-      session = this.createSession(path, {
+      session = this.createSession(model === 'ageGender' ? loadAgeGenderOnnx() : path, {
         executionProviders: ['cpu'],
         graphOptimizationLevel: 'all',
         intraOpNumThreads: this.options.intraOpThreads,
@@ -95,10 +122,11 @@ export class InferenceRepository implements OnModuleInit, OnModuleDestroy {
   }
 
   private async createSession(
-    path: string,
+    source: string | Promise<Uint8Array>,
     options: ort.InferenceSession.SessionOptions,
   ): Promise<ort.InferenceSession> {
-    const bytes = this.options.rewriteModels ? rewriteModelForCpu(await readFile(path)).bytes : await readFile(path);
+    const model = typeof source === 'string' ? await readFile(source) : await source;
+    const bytes = this.options.rewriteModels ? rewriteModelForCpu(model).bytes : model;
     return ort.InferenceSession.create(bytes, options);
   }
 }

@@ -218,6 +218,28 @@ export class ClusteringTransaction {
     ]);
   }
 
+  /** Every cluster id of the dataset. */
+  async clusterIds(): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.manager.query(
+      `SELECT id FROM figure_clusters WHERE dataset_id = $1 ORDER BY id`,
+      [this.datasetId],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Gender and age statistics only (after the faces' attributes were recomputed; counts and cover stay). */
+  async writeAttributeStats(
+    rows: Array<Pick<ClusterStatsRow, 'id' | 'gender' | 'averageAge' | 'minAge' | 'maxAge'>>,
+  ): Promise<void> {
+    for (const r of rows) {
+      await this.manager.query(
+        `UPDATE figure_clusters SET gender = $3, average_age = $4, min_age = $5, max_age = $6, update_time = now()
+          WHERE dataset_id = $1 AND id = $2`,
+        [this.datasetId, r.id, r.gender, r.averageAge, r.minAge, r.maxAge],
+      );
+    }
+  }
+
   /** Statistics and cover; never touches name, custom labels or MetaLockVersion (user-owned fields). */
   async writeStats(rows: ClusterStatsRow[]): Promise<void> {
     for (const r of rows) {

@@ -30,6 +30,24 @@ export type NewFigure = Omit<
   'id' | 'fileId' | 'datasetId' | 'clusterId' | 'clusterState' | 'createTime' | 'file' | 'dataset' | 'cluster'
 >;
 
+/** An indexed file and its faces' boxes: what recomputing the face attributes needs. */
+export interface FileFaces {
+  fileId: string;
+  datasetId: string;
+  bucket: string;
+  objectKey: string;
+  figures: Array<{ id: string; left: number; top: number; width: number; height: number }>;
+}
+
+/** Recomputed age and gender of one stored face. */
+export interface FigureAttributesUpdate {
+  id: string;
+  age: number | null;
+  ageSD: number | null;
+  gender: string | null;
+  genderConfidence: number | null;
+}
+
 /** Files and their figures: one aggregate (figures die with their file). */
 @Injectable()
 export class FileRepository {
@@ -102,6 +120,50 @@ export class FileRepository {
 
   findFigure(figureId: string): Promise<FigureEntity | null> {
     return this.figures.findOne({ where: { id: figureId } });
+  }
+
+  /**
+   * One page (by file id) of the indexed files that have faces, with their faces' boxes, of one dataset or of
+   * every dataset when `datasetId` is null.
+   */
+  async filesWithFaces(datasetId: string | null, afterFileId: string | null, limit: number): Promise<FileFaces[]> {
+    const rows: Array<{
+      fileId: string;
+      datasetId: string;
+      bucket: string;
+      objectKey: string;
+      figures: FileFaces['figures'];
+    }> = await this.dataSource.query(
+      `SELECT f.id AS "fileId", f.dataset_id AS "datasetId", f.bucket, f.object_key AS "objectKey",
+              json_agg(json_build_object('id', g.id, 'left', g.box_left, 'top', g.box_top,
+                                         'width', g.box_width, 'height', g.box_height) ORDER BY g.face_index) AS figures
+         FROM files f JOIN figures g ON g.file_id = f.id
+        WHERE ($1::uuid IS NULL OR f.dataset_id = $1::uuid) AND ($2::uuid IS NULL OR f.id > $2::uuid)
+        GROUP BY f.id ORDER BY f.id LIMIT $3`,
+      [datasetId, afterFileId, limit],
+    );
+    return rows;
+  }
+
+  /** Writes recomputed age and gender onto stored faces (nothing else of the face changes). */
+  async updateFigureAttributes(rows: FigureAttributesUpdate[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE figures g SET age = u.age, age_sd = u.age_sd, gender = u.gender, gender_confidence = u.gender_confidence
+         FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, age real, age_sd real, gender varchar, gender_confidence real)
+        WHERE g.id = u.id`,
+      [
+        JSON.stringify(
+          rows.map((r) => ({
+            id: r.id,
+            age: r.age,
+            age_sd: r.ageSD,
+            gender: r.gender,
+            gender_confidence: r.genderConfidence,
+          })),
+        ),
+      ],
+    );
   }
 
   async thumbnail(figureId: string): Promise<Buffer | null> {
