@@ -294,10 +294,19 @@ describeWithPhotos('clusterer (two replicas, real stack)', () => {
       [ids.datasetId],
     );
     expect(changes).toEqual([{ kind: 'delete', from_cluster_id: clusterOf.get('penny') }]);
-    const { rows: tasks } = await stack.db.query(
-      `SELECT status, details FROM tasks WHERE dataset_id = $1 AND details->>'Trigger' = 'files-deleted'`,
-      [ids.datasetId],
+    // The run's task is finished after its transaction commits: wait for that, not only for the deletion.
+    const filesDeletedTasks = async () =>
+      (
+        await stack.db.query(
+          `SELECT status, details FROM tasks WHERE dataset_id = $1 AND details->>'Trigger' = 'files-deleted'`,
+          [ids.datasetId],
+        )
+      ).rows as Array<{ status: string }>;
+    await waitFor(
+      async () => (await filesDeletedTasks()).every((t) => t.status !== 'Running'),
+      'the files-deleted run to end',
     );
+    const tasks = await filesDeletedTasks();
     expect(tasks).toHaveLength(1);
     expect(tasks[0]).toMatchObject({ status: 'Succeeded', details: { DeletedClusters: 1, RebuiltClusters: 1 } });
   });
