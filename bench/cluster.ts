@@ -20,6 +20,7 @@ import { resolve } from 'node:path';
 import {
   ClusterSummary,
   ClusteringOptions,
+  FaceDecision,
   FaceInput,
   clusterBatch,
   clusterIncremental,
@@ -89,6 +90,8 @@ async function runIncremental(faces: LabelledFace[], batches: number, options: P
   let clusters = new Map<string, ClusterSummary>();
   let candidates: FaceInput[] = [];
   const clusterOf = new Map<string, string | null>();
+  /** Each face's latest decision record (the run that placed it, or the run it arrived in). */
+  const decisionOf = new Map<string, FaceDecision>();
   const size = Math.ceil(faces.length / batches);
   let merges = 0;
   let millis = 0;
@@ -107,10 +110,30 @@ async function runIncremental(faces: LabelledFace[], batches: number, options: P
     merges += r.merges.length;
     for (const c of [...r.createdClusters, ...r.updatedClusters]) clusters.set(c.clusterId, c);
     for (const a of r.assignments) clusterOf.set(a.faceId, a.clusterId);
+    for (const d of r.decisions.faces) decisionOf.set(d.faceId, d);
     candidates = [...candidates, ...batch].filter((f) => clusterOf.get(f.faceId) === null);
     clusters = new Map(clusters);
   }
-  return { predicted: faces.map((f) => clusterOf.get(f.faceId) ?? null), merges, millis };
+  return { predicted: faces.map((f) => clusterOf.get(f.faceId) ?? null), merges, millis, decisionOf };
+}
+
+/** One decision record in words: the stage and rule that placed the face, or what kept it out of its nearest cluster. */
+function describeDecision(d: FaceDecision): string {
+  const f = (v: number): string => v.toFixed(3);
+  if (d.stage === null) {
+    const n = d.nearest;
+    return n
+      ? `no-cluster: nearest ${f(n.similarity)} vs bar ${f(n.bar)} (${n.blockedBy})`
+      : 'no-cluster: none offered';
+  }
+  return `${d.stage}/${d.rule} ${f(d.similarity)}${d.bar === null ? '' : ` >= ${f(d.bar)}`}`;
+}
+
+/** Appends the decision record of the face an --explain line names (its first face id), when there is one. */
+function withDecision(line: string, decisionOf: Map<string, FaceDecision>): string {
+  const words = line.split(' ');
+  const d = decisionOf.get(words[0] === 'INTRUDER' ? words[1] : words[0]);
+  return d ? `${line}  [${describeDecision(d)}]` : line;
 }
 
 function fmt(m: ReturnType<typeof evaluateClustering>): string {
@@ -229,7 +252,9 @@ async function main(): Promise<void> {
     faces.map(() => true),
   );
   console.log(`incremental, all identities: ${fmt(all)}`);
-  if (args.has('explain')) for (const line of explainMisses(faces, inc.predicted, evaluated)) console.log(`  ${line}`);
+  if (args.has('explain'))
+    for (const line of explainMisses(faces, inc.predicted, evaluated))
+      console.log(`  ${withDecision(line, inc.decisionOf)}`);
   const singles = [...photos.values()].filter((n) => n === 1).length;
   console.log(
     `singletons (people with one photo): ${singles}, clustered: incremental ${singletonsClustered(faces, inc.predicted, photos)}, batch ${singletonsClustered(faces, batchPredicted, photos)}`,
