@@ -3,6 +3,7 @@ import { createServiceApp } from '@app/messaging';
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AuthenticationMiddleware } from './auth/authentication.middleware';
 import { bodyErrorHandler, jsonBodyParser } from './common/json-body';
 import { requestIdMiddleware } from './common/request-context';
 import { GatewayModule } from './gateway.module';
@@ -24,6 +25,8 @@ function configureHttp(app: NestExpressApplication, config: GatewayConfig): void
   app.use(requestIdMiddleware);
   app.use(jsonBodyParser(config.BODY_LIMIT_BYTES));
   app.use(bodyErrorHandler);
+  // Before every route, Swagger's and bull-board's included: authentication is default-deny.
+  app.use(app.get(AuthenticationMiddleware).handle);
 
   const document = SwaggerModule.createDocument(
     app,

@@ -6,7 +6,8 @@ import { StorageModule } from '@app/storage';
 import { MessagingModule } from '@app/messaging';
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { ApiKeyGuard } from './common/api-key.guard';
+import { AuthenticationMiddleware } from './auth/authentication.middleware';
+import { ProjectScopeGuard } from './auth/project-scope.guard';
 import { ImmExceptionFilter } from './common/imm-exception.filter';
 import { RequestIdInterceptor } from './common/request-id.interceptor';
 import { DashboardModule } from './dashboard/dashboard.module';
@@ -39,7 +40,8 @@ export class GatewayModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: ImmExceptionFilter },
         { provide: APP_INTERCEPTOR, useClass: RequestIdInterceptor },
-        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_GUARD, useClass: ProjectScopeGuard },
+        AuthenticationMiddleware,
       ],
       exports: [APP_CONFIG],
     };

@@ -40,6 +40,8 @@ export const gatewayEnvSchema = commonEnvSchema.extend({
   GATEWAY_HOST: z.string().default('0.0.0.0'),
   BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
   API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** GET /metrics without a credential even when authentication is on (for scrapers that cannot send one). */
+  METRICS_PUBLIC: bool.default(false),
   PUBLIC_BASE_URL: z.string().default(''),
 });
 
