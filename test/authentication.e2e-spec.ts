@@ -9,7 +9,8 @@ import type { INestApplication } from '@nestjs/common';
 import { connectToSchema } from '@app/testing';
 import { GatewayHarness, startGateway } from './gateway-harness';
 
-jest.setTimeout(120_000);
+// ~50 routes x 8 forms x 2: generous for a loaded 2-core machine.
+jest.setTimeout(600_000);
 
 const KEY = 'auth-walk-key-0123456789';
 

@@ -8,33 +8,49 @@ import { mapError } from '../common/imm-error';
 import { requestIdOf } from '../common/request-context';
 import { presentedDashboardKey } from '../dashboard/dashboard-auth.middleware';
 import { setPrincipal } from './principal';
+import { SignatureVerifier } from './signature-verifier';
 import { isBrowserPath, isDashboardPath, isPublicPath } from './public-paths';
 
 /**
  * The one authentication gate, in front of every route the process serves (IMM operations, the RPC endpoint,
  * OpenAPI documents, dashboard, bull-board, metrics, unknown paths): Express middleware installed before the
  * router, so no route can be registered around it. With no credential configured everything is open (the local
- * default); otherwise only the explicit allow-list of public paths answers without one.
+ * default); otherwise only the explicit allow-list of public paths answers without one. Credentials: the
+ * operator's API_KEY (header, Bearer; browsers also basic auth or the dashboard cookie) and, with
+ * ACCESS_KEY_ENCRYPTION_KEY, Alibaba Cloud signed requests of an AccessKey. Both can be on at once.
  */
 @Injectable()
 export class AuthenticationMiddleware {
   private readonly operatorKey: Buffer | null;
   private readonly metricsPublic: boolean;
 
-  constructor(@Inject(APP_CONFIG) config: GatewayConfig) {
+  constructor(
+    @Inject(APP_CONFIG) config: GatewayConfig,
+    private readonly signatures: SignatureVerifier,
+  ) {
     this.operatorKey = config.API_KEY ? Buffer.from(config.API_KEY) : null;
     this.metricsPublic = config.METRICS_PUBLIC;
   }
 
   /** Whether any authentication is configured (false = open mode). */
   get enabled(): boolean {
-    return this.operatorKey !== null;
+    return this.operatorKey !== null || this.signatures.enabled;
   }
 
   readonly handle = (req: Request, res: Response, next: NextFunction): void => {
     if (!this.enabled) {
       setPrincipal(req, { kind: 'open' });
       next();
+      return;
+    }
+    if (this.signatures.enabled && this.signatures.isSigned(req)) {
+      this.signatures.verify(req).then(
+        (principal) => {
+          setPrincipal(req, principal);
+          next();
+        },
+        (error: unknown) => sendImmError(req, res, error),
+      );
       return;
     }
     if (this.isOperator(req)) {

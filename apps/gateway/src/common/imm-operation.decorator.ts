@@ -11,11 +11,19 @@ function jsonSchema(schema: z.ZodType): SchemaObject {
   }
 }
 
+const operations = new Set<string>();
+
+/** Every operation name declared with ImmOperation (the RPC endpoint at `/` dispatches only to these). */
+export function immOperationNames(): ReadonlySet<string> {
+  return operations;
+}
+
 /**
  * One IMM operation: `POST /api/v1/<name>` answering 200, documented in OpenAPI with the request schema
  * derived from the same zod schema that validates it.
  */
 export function ImmOperation(name: string, schema: z.ZodType, summary: string): MethodDecorator {
+  operations.add(name);
   return applyDecorators(
     Post(name),
     HttpCode(200),

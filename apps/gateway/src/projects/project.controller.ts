@@ -1,6 +1,8 @@
-import { Body, Controller } from '@nestjs/common';
+import { Body, Controller, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
 import { z } from 'zod';
+import { principalOf, projectScope } from '../auth/principal';
 import { ImmOperation } from '../common/imm-operation.decorator';
 import { ZodBody } from '../common/zod-body.pipe';
 import { createProjectSchema, deleteProjectSchema, getProjectSchema, listProjectsSchema } from './project.dto';
@@ -22,8 +24,8 @@ export class ProjectController {
   }
 
   @ImmOperation('ListProjects', listProjectsSchema, 'List projects by name, with paging')
-  list(@Body(new ZodBody(listProjectsSchema)) body: z.infer<typeof listProjectsSchema>) {
-    return this.projects.list(body);
+  list(@Req() req: Request, @Body(new ZodBody(listProjectsSchema)) body: z.infer<typeof listProjectsSchema>) {
+    return this.projects.list(body, projectScope(principalOf(req)));
   }
 
   @ImmOperation('DeleteProject', deleteProjectSchema, 'Delete a project with its datasets, files and tasks')

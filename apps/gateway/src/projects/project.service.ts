@@ -39,10 +39,16 @@ export class ProjectService {
     return { Project: toImmProject(project, withStatistics ? await this.projects.counts(project.id) : undefined) };
   }
 
-  async list(request: ListProjectsRequest): Promise<Record<string, unknown>> {
+  /** `only`: the names an AccessKey is limited to (null = every project). */
+  async list(request: ListProjectsRequest, only: readonly string[] | null = null): Promise<Record<string, unknown>> {
     const limit = request.MaxResults || 100;
     const cursor = decodeNextToken(request.NextToken, projectCursor);
-    const rows = await this.projects.list({ prefix: request.Prefix, after: cursor?.p, limit: limit + 1 });
+    const rows = await this.projects.list({
+      prefix: request.Prefix,
+      after: cursor?.p,
+      limit: limit + 1,
+      ...(only ? { names: only } : {}),
+    });
     const { page, continueAfter } = keysetPage(rows, limit);
     const tagFilter = request.Tag ?? [];
     const visible = page.filter((p) =>
