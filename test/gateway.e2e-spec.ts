@@ -399,7 +399,7 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
         .call('CreateFigureClusteringTask', { ProjectName: 'alpha', DatasetName: 'photos', Tags: { env: 'test' } })
         .expect(200);
       expect(res.body).toMatchObject({
-        TaskId: expect.stringMatching(/^FaceClustering-/),
+        TaskId: expect.stringMatching(/^CreateFigureClusteringTask-/),
         EventId: expect.any(String),
       });
       const job = await gw.queues.Cluster.getJob(jobId.clusterRequest(res.body.TaskId));

@@ -13,6 +13,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { ImmNotification } from '../common/imm-schemas';
+import { GetFileMetaResponse } from '../common/imm-responses';
 import { ResourceLookupService } from '../common/resource-lookup.service';
 import { datasetLimit } from '../datasets/dataset.mapper';
 import { InputFile } from './file.dto';
@@ -103,12 +104,14 @@ export class FileService {
     datasetName: string,
     uri: string,
     withFields?: string[],
-  ): Promise<Record<string, unknown>> {
+  ): Promise<GetFileMetaResponse> {
     const { project, dataset } = await this.lookup.dataset(projectName, datasetName);
     const file = await this.files.findByUri(dataset.id, uri);
     if (!file) throw new ResourceNotFoundError(`The file ${uri} does not exist in dataset ${datasetName}.`);
     const figures = await this.files.figuresOfFiles([file.id]);
-    return { File: selectFields(toImmFile(file, figures, names(project, dataset)), withFields) };
+    const immFile = selectFields(toImmFile(file, figures, names(project, dataset)), withFields);
+    // IMM's GetFileMeta answers `Files: [file]`; `File` is kept for facecluster's earlier clients.
+    return { File: immFile, Files: [immFile] };
   }
 
   async batchGet(
