@@ -167,3 +167,82 @@ export class ListTasksResponse {
 
 /** Operations that answer only RequestId. */
 export class EmptyResponse {}
+
+export class ImmProject {
+  @ApiProperty() ProjectName!: string;
+  @ApiPropertyOptional() Description?: string;
+  @ApiPropertyOptional() ServiceRole?: string;
+  @ApiPropertyOptional() TemplateId?: string;
+  @ApiPropertyOptional() ProjectMaxDatasetCount?: number;
+  @ApiPropertyOptional() DatasetMaxFileCount?: number;
+  @ApiPropertyOptional() DatasetMaxTotalFileSize?: number;
+  @ApiPropertyOptional() DatasetMaxBindCount?: number;
+  @ApiPropertyOptional() DatasetMaxEntityCount?: number;
+  @ApiPropertyOptional() DatasetMaxRelationCount?: number;
+  @ApiPropertyOptional({ type: [ImmTag] }) Tags?: ImmTag[];
+  @ApiPropertyOptional() CreateTime?: string;
+  @ApiPropertyOptional() UpdateTime?: string;
+  @ApiPropertyOptional({ description: 'With WithStatistics' }) DatasetCount?: number;
+  @ApiPropertyOptional({ description: 'With WithStatistics' }) FileCount?: number;
+  @ApiPropertyOptional({ description: 'With WithStatistics' }) TotalFileSize?: number;
+}
+
+export class ImmDataset {
+  @ApiProperty() ProjectName!: string;
+  @ApiProperty() DatasetName!: string;
+  @ApiPropertyOptional() Description?: string;
+  @ApiPropertyOptional() TemplateId?: string;
+  @ApiPropertyOptional() DatasetMaxFileCount?: number;
+  @ApiPropertyOptional() DatasetMaxTotalFileSize?: number;
+  @ApiPropertyOptional() DatasetMaxBindCount?: number;
+  @ApiPropertyOptional() DatasetMaxEntityCount?: number;
+  @ApiPropertyOptional() DatasetMaxRelationCount?: number;
+  @ApiPropertyOptional() CreateTime?: string;
+  @ApiPropertyOptional() UpdateTime?: string;
+  @ApiPropertyOptional() FileCount?: number;
+  @ApiPropertyOptional() TotalFileSize?: number;
+  @ApiPropertyOptional() BindCount?: number;
+  @ApiPropertyOptional({ description: 'facecluster, with WithStatistics' }) FigureClusterCount?: number;
+  @ApiPropertyOptional({ description: 'facecluster, with WithStatistics' }) FigureCount?: number;
+  @ApiPropertyOptional({ description: 'facecluster, with WithStatistics' }) PendingFileCount?: number;
+  @ApiPropertyOptional({ description: 'facecluster, with WithStatistics' }) FailedFileCount?: number;
+}
+
+export class ImmBinding {
+  @ApiProperty() ProjectName!: string;
+  @ApiProperty() DatasetName!: string;
+  @ApiProperty() URI!: string;
+  @ApiProperty() State!: string;
+  @ApiProperty() Phase!: string;
+  @ApiPropertyOptional() Reason?: string;
+  @ApiPropertyOptional({ description: 'facecluster' }) ScannedCount?: number;
+  @ApiPropertyOptional() CreateTime?: string;
+  @ApiPropertyOptional() UpdateTime?: string;
+}
+
+export class ProjectResponse {
+  @ApiProperty({ type: ImmProject }) Project!: ImmProject;
+}
+
+export class ListProjectsResponse {
+  @ApiProperty({ type: [ImmProject] }) Projects!: ImmProject[];
+  @ApiProperty() NextToken!: string;
+}
+
+export class DatasetResponse {
+  @ApiProperty({ type: ImmDataset }) Dataset!: ImmDataset;
+}
+
+export class ListDatasetsResponse {
+  @ApiProperty({ type: [ImmDataset] }) Datasets!: ImmDataset[];
+  @ApiProperty() NextToken!: string;
+}
+
+export class BindingResponse {
+  @ApiProperty({ type: ImmBinding }) Binding!: ImmBinding;
+}
+
+export class ListBindingsResponse {
+  @ApiProperty({ type: [ImmBinding] }) Bindings!: ImmBinding[];
+  @ApiProperty() NextToken!: string;
+}
