@@ -87,7 +87,8 @@ describe('authentication: every registered route, with API_KEY set', () => {
   let routes: Array<{ method: string; path: string }>;
 
   beforeAll(async () => {
-    gw = await startGateway('authwalk', { API_KEY: KEY });
+    // Both credentials on, as a deployment with AccessKeys runs (the AccessKey operations need the second).
+    gw = await startGateway('authwalk', { API_KEY: KEY, ACCESS_KEY_ENCRYPTION_KEY: 'b2'.repeat(32) });
     routes = registeredRoutes(gw.app);
   });
   afterAll(async () => gw?.close());
@@ -149,6 +150,15 @@ describe('authentication: every registered route, with API_KEY set', () => {
 
   it('a wrong key, or the key in a query string where only the webhook takes one, is refused', async () => {
     await gw.call('ListProjects').set('x-api-key', `${KEY}x`).expect(401);
+    // The RPC endpoint at / (middleware, not a route) is behind the same gate.
+    const rpc = '/?Action=ListProjects&Version=2020-09-30';
+    await request(gw.app.getHttpServer()).get(rpc).expect(401);
+    await request(gw.app.getHttpServer())
+      .post('/')
+      .type('form')
+      .send('Action=CreateProject&Version=2020-09-30&ProjectName=x')
+      .expect(401);
+    await request(gw.app.getHttpServer()).get(rpc).set('x-api-key', KEY).expect(200);
     await gw.post(`/api/v1/ListProjects?token=${KEY}`).expect(401);
     await gw.post(`/API/V1/EVENTS/STORAGE?token=${KEY}`, { Records: [] }).expect(200);
     await request(gw.app.getHttpServer()).get(`/api/docs-json?key=${KEY}`).expect(401);

@@ -33,6 +33,14 @@ describe('coerceToSchema (IMM clients send strings)', () => {
     });
   });
 
+  it('keeps a JSON __proto__ key as data for the schema to refuse', () => {
+    const body = JSON.parse('{"Name":"x","__proto__":{"polluted":"1"}}') as unknown;
+    const coerced = coerceToSchema(schema, body) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(coerced)).toBe(Object.prototype);
+    expect(Object.keys(coerced)).toEqual(['Name', '__proto__']);
+    expect(schema.safeParse(coerced).success).toBe(false);
+  });
+
   it('leaves what does not convert for the schema to report', () => {
     const coerced = coerceToSchema(schema, { MaxResults: 'ten', Files: 'oss://p/a.jpg', WithoutTotalHits: 'yes' });
     expect(coerced).toEqual({ MaxResults: 'ten', Files: 'oss://p/a.jpg', WithoutTotalHits: 'yes' });

@@ -59,6 +59,11 @@ function indexedToArray(value: Record<string, unknown>): unknown[] | null {
   return indexes.map((n) => value[String(n)]);
 }
 
+/** Sets an own property whatever the name: `__proto__` from a client's JSON stays data, never a prototype. */
+function define(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 function coerceAt(schema: z.ZodType, value: unknown, depth: number): unknown {
   if (depth > MAX_DEPTH) return value;
   const def = defOf(unwrap(schema));
@@ -68,7 +73,7 @@ function coerceAt(schema: z.ZodType, value: unknown, depth: number): unknown {
       if (!isPlainObject(object) || !def.shape) return value;
       const out: Record<string, unknown> = {};
       for (const [key, item] of Object.entries(object)) {
-        out[key] = Object.hasOwn(def.shape, key) ? coerceAt(def.shape[key], item, depth + 1) : item;
+        define(out, key, Object.hasOwn(def.shape, key) ? coerceAt(def.shape[key], item, depth + 1) : item);
       }
       return out;
     }
@@ -82,8 +87,9 @@ function coerceAt(schema: z.ZodType, value: unknown, depth: number): unknown {
     case 'record': {
       const record = typeof value === 'string' ? parseJson(value) : value;
       if (!isPlainObject(record) || !def.valueType) return value;
-      const valueType = def.valueType;
-      return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, coerceAt(valueType, v, depth + 1)]));
+      const out: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(record)) define(out, key, coerceAt(def.valueType, item, depth + 1));
+      return out;
     }
     case 'number':
     case 'int':
@@ -147,8 +153,6 @@ export function unflattenParams(flat: Record<string, unknown>): Record<string, u
 function toPlain(value: unknown): unknown {
   if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    Object.defineProperty(out, k, { value: toPlain(v), enumerable: true, writable: true, configurable: true });
-  }
+  for (const [k, v] of Object.entries(value)) define(out, k, toPlain(v));
   return out;
 }
