@@ -56,6 +56,8 @@ export const gatewayEnvSchema = commonEnvSchema.extend({
   /** GET /metrics without a credential even when authentication is on (for scrapers that cannot send one). */
   METRICS_PUBLIC: bool.default(false),
   PUBLIC_BASE_URL: z.string().default(''),
+  /** How often the gateway relays pending webhook events from the outbox to the notify queue. */
+  OUTBOX_POLL_MS: positiveInt.default(1000),
 });
 
 export const indexerEnvSchema = commonEnvSchema.extend({

@@ -1,4 +1,4 @@
-import { DomainError } from '@app/contracts';
+import { DomainError, ErrorCode } from '@app/contracts';
 import { Body, Controller, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
@@ -12,7 +12,7 @@ import { createAccessKeySchema, listAccessKeysSchema, revokeAccessKeySchema } fr
 /** Operator-only (API_KEY, or open mode): AccessKeys never manage AccessKeys. */
 function requireAdmin(req: Request): void {
   if (!isAdmin(principalOf(req)))
-    throw new DomainError('Forbidden.RAM', 'Only the operator (API_KEY) may manage AccessKeys.', 403);
+    throw new DomainError('Forbidden.RAM', 'Only the operator (API_KEY) may manage AccessKeys.', ErrorCode.Forbidden);
 }
 
 @ApiTags('AccessKeys (facecluster)')

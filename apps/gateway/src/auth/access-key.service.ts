@@ -1,5 +1,5 @@
 import { APP_CONFIG, GatewayConfig } from '@app/config';
-import { DomainError, ResourceNotFoundError } from '@app/contracts';
+import { DomainError, ErrorCode, ResourceNotFoundError } from '@app/contracts';
 import { AccessKeyEntity, AccessKeyRepository } from '@app/database';
 import { Inject, Injectable } from '@nestjs/common';
 import { newAccessKeyPair, SecretCipher } from './secret-cipher';
@@ -65,7 +65,7 @@ export class AccessKeyService {
       throw new DomainError(
         'Forbidden.AccessKeysDisabled',
         'AccessKeys need ACCESS_KEY_ENCRYPTION_KEY (32 bytes, hex or base64) in the gateway environment.',
-        403,
+        ErrorCode.Forbidden,
       );
     return this.cipher;
   }

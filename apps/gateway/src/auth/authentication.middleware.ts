@@ -97,7 +97,7 @@ export class AuthenticationMiddleware {
     sendImmError(
       req,
       res,
-      new DomainError('Unauthorized', 'A valid API key is required (header x-api-key or Authorization: Bearer).', 401),
+      new DomainError('Unauthorized', 'A valid API key is required (header x-api-key or Authorization: Bearer).'),
     );
   }
 }

@@ -1,4 +1,4 @@
-import { DomainError, ResourceNotFoundError } from '@app/contracts';
+import { DomainError, ErrorCode, ResourceNotFoundError } from '@app/contracts';
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { mayAccessProject, principalOf } from './principal';
@@ -31,6 +31,6 @@ export class ProjectScopeGuard implements CanActivate {
     }
     const operation = req.path.split('/').filter(Boolean).pop()?.toLowerCase() ?? '';
     if (SCOPED_WITHOUT_PROJECT.has(operation)) return true;
-    throw new DomainError('Forbidden.RAM', 'This AccessKey is limited to some projects.', 403);
+    throw new DomainError('Forbidden.RAM', 'This AccessKey is limited to some projects.', ErrorCode.Forbidden);
   }
 }

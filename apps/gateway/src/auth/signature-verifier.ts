@@ -1,5 +1,5 @@
 import { parse as parseQueryString } from 'node:querystring';
-import { DomainError } from '@app/contracts';
+import { DomainError, ErrorCode } from '@app/contracts';
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { rawBodyOf } from '../common/raw-body';
@@ -8,25 +8,33 @@ import { NonceStore, SIGNATURE_WINDOW_MS } from './nonce.store';
 import type { Principal } from './principal';
 import { acs3Signature, parseAcs3Authorization, rpcSignatureV1, safeEqual, sha256Hex } from './signature';
 
-/** Alibaba Cloud's gateway errors for signed requests (codes, messages and HTTP statuses as its POP gateway sends). */
+/** Alibaba Cloud's gateway errors for signed requests (codes and messages as its POP gateway sends; statuses from the error code table). */
 const refusals = {
-  keyNotFound: () => new DomainError('InvalidAccessKeyId.NotFound', 'Specified access key is not found.', 404),
-  keyInactive: () => new DomainError('InvalidAccessKeyId.Inactive', 'Specified access key is disabled.', 400),
+  keyNotFound: () => new DomainError(ErrorCode.InvalidAccessKeyIdNotFound, 'Specified access key is not found.'),
+  keyInactive: () => new DomainError(ErrorCode.InvalidAccessKeyIdInactive, 'Specified access key is disabled.'),
   timestampFormat: () =>
-    new DomainError('InvalidTimeStamp.Format', 'Specified time stamp or date value is not well formatted.', 400),
+    new DomainError(
+      'InvalidTimeStamp.Format',
+      'Specified time stamp or date value is not well formatted.',
+      ErrorCode.InvalidTimeStamp,
+    ),
   timestampExpired: () =>
-    new DomainError('InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.', 400),
-  nonceUsed: () => new DomainError('SignatureNonceUsed', 'Specified signature nonce was used already.', 400),
+    new DomainError(
+      'InvalidTimeStamp.Expired',
+      'Specified time stamp or date value is expired.',
+      ErrorCode.InvalidTimeStamp,
+    ),
+  nonceUsed: () => new DomainError(ErrorCode.SignatureNonceUsed, 'Specified signature nonce was used already.'),
   mismatch: () =>
-    new DomainError('SignatureDoesNotMatch', 'Specified signature is not matched with our calculation.', 400),
-  method: () => new DomainError('InvalidSignatureMethod', 'Specified signature method is not valid.', 400),
+    new DomainError(ErrorCode.SignatureDoesNotMatch, 'Specified signature is not matched with our calculation.'),
+  method: () => new DomainError(ErrorCode.InvalidSignatureMethod, 'Specified signature method is not valid.'),
   incomplete: (detail: string) =>
     new DomainError(
-      'IncompleteSignature',
+      ErrorCode.IncompleteSignature,
       `The request signature does not conform to Aliyun standards: ${detail}`,
-      400,
     ),
-  missing: (name: string) => new DomainError(`Missing${name}`, `${name} is mandatory for this action.`, 400),
+  missing: (name: string) =>
+    new DomainError(`Missing${name}`, `${name} is mandatory for this action.`, ErrorCode.MissingParameter),
 };
 
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;

@@ -1,4 +1,4 @@
-import { DomainError } from '@app/contracts';
+import { DomainError, ErrorCode } from '@app/contracts';
 import type { NextFunction, Request, Response } from 'express';
 import { sendImmError } from '../auth/authentication.middleware';
 import { unflattenParams } from '../common/coerce-params';
@@ -38,16 +38,20 @@ export function rpcEndpoint(req: Request, res: Response, next: NextFunction): vo
   const version = params['Version'] ?? header(req, 'x-acs-version');
   const refusal =
     typeof action !== 'string' || !action
-      ? new DomainError('MissingAction', 'Action is mandatory for this action.', 400)
+      ? new DomainError('MissingAction', 'Action is mandatory for this action.', ErrorCode.MissingParameter)
       : typeof version !== 'string' || !version
-        ? new DomainError('MissingVersion', 'Version is mandatory for this action.', 400)
+        ? new DomainError('MissingVersion', 'Version is mandatory for this action.', ErrorCode.MissingParameter)
         : version !== IMM_API_VERSION
-          ? new DomainError('InvalidVersion', `Specified parameter Version is not valid (use ${IMM_API_VERSION}).`, 400)
+          ? new DomainError(
+              'InvalidVersion',
+              `Specified parameter Version is not valid (use ${IMM_API_VERSION}).`,
+              ErrorCode.InvalidParameter,
+            )
           : !immOperationNames().has(action)
             ? new DomainError(
                 'InvalidApi.NotFound',
                 'Specified api is not found, please check your url and method.',
-                404,
+                ErrorCode.OperationNotSupported,
               )
             : null;
   if (refusal) {
