@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import { databaseOptions, gatewayEnvSchema, loadConfigOrExit } from '@app/config';
 import { AccessKeyRepository, createDataSource } from '@app/database';
-import { AccessKeyService } from '../apps/gateway/src/auth/access-key.service';
+import { AccessKeyService } from '../auth/access-key.service';
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
