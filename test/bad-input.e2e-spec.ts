@@ -155,9 +155,10 @@ const cases: Case[] = [
   },
   { name: 'MaxResults negative', op: 'ListProjects', body: { MaxResults: -1 }, status: 400, code: 'InvalidMaxResults' },
   {
-    name: 'MaxResults as string',
+    // '10' is accepted: IMM's SDK sends every number as text.
+    name: 'MaxResults as a non-numeric string',
     op: 'ListProjects',
-    body: { MaxResults: '10' },
+    body: { MaxResults: 'ten' },
     status: 400,
     code: 'InvalidMaxResults',
   },

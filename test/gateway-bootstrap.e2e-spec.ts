@@ -68,12 +68,13 @@ describe('gateway with API_KEY', () => {
     await gw.post(`/api/v1/ListProjects?token=${key}`, {}).expect(401);
     await gw.post('/api/v1/events/storage', { Records: [] }).expect(401);
     await gw.post(`/api/v1/events/storage?token=${key}`, { Records: [] }).expect(200);
-    // The docs stay public.
-    await request(gw.app.getHttpServer()).get('/api/docs-json').expect(200);
+    // The docs follow the API's rule.
+    await request(gw.app.getHttpServer()).get('/api/docs-json').expect(401);
+    await request(gw.app.getHttpServer()).get('/api/docs-json').set('x-api-key', key).expect(200);
   });
 
   it('documents every IMM operation in OpenAPI', async () => {
-    const doc = (await request(gw.app.getHttpServer()).get('/api/docs-json').expect(200)).body;
+    const doc = (await request(gw.app.getHttpServer()).get('/api/docs-json').set('x-api-key', key).expect(200)).body;
     const operations = Object.keys(doc.paths).map((p) => p.replace('/api/v1/', ''));
     for (const op of [
       'CreateProject',

@@ -399,7 +399,7 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
         .call('CreateFigureClusteringTask', { ProjectName: 'alpha', DatasetName: 'photos', Tags: { env: 'test' } })
         .expect(200);
       expect(res.body).toMatchObject({
-        TaskId: expect.stringMatching(/^FaceClustering-/),
+        TaskId: expect.stringMatching(/^CreateFigureClusteringTask-/),
         EventId: expect.any(String),
       });
       const job = await gw.queues.Cluster.getJob(jobId.clusterRequest(res.body.TaskId));
@@ -575,6 +575,7 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
       // IMM's sort keys, each paged one task at a time: the pages join into one ordered list of every task.
       interface Listed {
         TaskId: string;
+        TaskType: string;
         StartTime: string;
         EndTime?: string;
       }
@@ -604,9 +605,10 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
       const badSort = await gw.call('ListTasks', { ProjectName: 'alpha', Sort: 'TaskStartTime' }).expect(400);
       expect(badSort.body.Message).toMatch(/Sort/);
 
-      const id = all[0];
+      // The type from the listing: a clustering TaskId starts with CreateFigureClusteringTask-, as IMM's.
+      const { TaskId: id, TaskType } = byId[0];
       expect(await gw.app.get(TaskJanitorService).purge(new Date(Date.now() + 8 * 86_400_000))).toBeGreaterThan(0);
-      await gw.call('GetTask', { ProjectName: 'alpha', TaskType: id.split('-')[0], TaskId: id }).expect(404);
+      await gw.call('GetTask', { ProjectName: 'alpha', TaskType, TaskId: id }).expect(404);
     });
   });
 

@@ -1,11 +1,14 @@
+import type { Server } from 'node:http';
 import { GatewayConfig } from '@app/config';
 import { createServiceApp } from '@app/messaging';
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { bodyErrorHandler, jsonBodyParser } from './common/json-body';
+import { AuthenticationMiddleware } from './auth/authentication.middleware';
+import { bodyErrorHandler, formBodyParser, jsonBodyParser } from './common/json-body';
 import { requestIdMiddleware } from './common/request-context';
 import { GatewayModule } from './gateway.module';
+import { rpcEndpoint } from './rpc/rpc-endpoint.middleware';
 
 // The gateway's public surface for integration tests (test/ may import this file and nothing deeper).
 export { parseSimpleQuery, parseSort } from './search/simple-query.parser';
@@ -27,7 +30,14 @@ function configureHttp(app: NestExpressApplication, config: GatewayConfig): void
   app.set('query parser', 'simple');
   app.use(requestIdMiddleware);
   app.use(jsonBodyParser(config.BODY_LIMIT_BYTES));
+  app.use(formBodyParser(config.BODY_LIMIT_BYTES));
   app.use(bodyErrorHandler);
+  // Before every route, Swagger's and bull-board's included: authentication is default-deny.
+  app.use(app.get(AuthenticationMiddleware).handle);
+  app.use(rpcEndpoint);
+  // RPC clients put every parameter in the query string: 100 files must fit in the request head.
+  // Node reads the server's maxHeaderSize for every new connection (the constructor option, set afterwards).
+  (app.getHttpServer() as Server & { maxHeaderSize?: number }).maxHeaderSize = config.MAX_HEADER_BYTES;
 
   const document = SwaggerModule.createDocument(
     app,

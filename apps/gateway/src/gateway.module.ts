@@ -5,8 +5,8 @@ import { ObservabilityModule } from '@app/observability';
 import { StorageModule } from '@app/storage';
 import { MessagingModule } from '@app/messaging';
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
-import { ApiKeyGuard } from './common/api-key.guard';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { AuthModule } from './auth/auth.module';
 import { ImmExceptionFilter } from './common/imm-exception.filter';
 import { RequestIdInterceptor } from './common/request-id.interceptor';
 import { DashboardModule } from './dashboard/dashboard.module';
@@ -25,7 +25,7 @@ function infrastructure(config: GatewayConfig): Imports {
 
 /** The gateway's feature modules. Add new ones here (e.g. the operator dashboard). */
 function features(): Imports {
-  return [ImmModule, DashboardModule];
+  return [AuthModule, ImmModule, DashboardModule];
 }
 
 @Module({})
@@ -39,7 +39,6 @@ export class GatewayModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: ImmExceptionFilter },
         { provide: APP_INTERCEPTOR, useClass: RequestIdInterceptor },
-        { provide: APP_GUARD, useClass: ApiKeyGuard },
       ],
       exports: [APP_CONFIG],
     };

@@ -39,7 +39,22 @@ export const gatewayEnvSchema = commonEnvSchema.extend({
   GATEWAY_PORT: port.default(3000),
   GATEWAY_HOST: z.string().default('0.0.0.0'),
   BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
+  /** Largest request head (URL and headers): RPC clients send every parameter, 100 file URIs too, in the URL. */
+  MAX_HEADER_BYTES: z.coerce.number().int().min(16_384).max(16_777_216).default(262_144),
   API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * Turns on Alibaba Cloud signed requests (AccessKeys): the key (32 bytes, 64 hex digits or base64) that encrypts
+   * the AccessKey secrets in the database.
+   */
+  ACCESS_KEY_ENCRYPTION_KEY: z
+    .string()
+    .refine(
+      (v) => /^[0-9a-fA-F]{64}$/.test(v) || (/^[A-Za-z0-9+/]{43}=?$/.test(v) && Buffer.from(v, 'base64').length === 32),
+      'must be 32 bytes as 64 hex digits or base64',
+    )
+    .optional(),
+  /** GET /metrics without a credential even when authentication is on (for scrapers that cannot send one). */
+  METRICS_PUBLIC: bool.default(false),
   PUBLIC_BASE_URL: z.string().default(''),
   /** How often the gateway relays pending webhook events from the outbox to the notify queue. */
   OUTBOX_POLL_MS: positiveInt.default(1000),

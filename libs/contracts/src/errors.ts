@@ -20,10 +20,15 @@ export const ErrorCode = {
   ConcurrentModification: 'ConcurrentModification',
   Unauthorized: 'Unauthorized',
   Forbidden: 'Forbidden',
-  // Alibaba Cloud RPC signature errors (placeholders until the signed endpoint uses them).
+  // Alibaba Cloud's gateway errors for signed requests (codes and HTTP statuses as its POP gateway sends them).
   SignatureDoesNotMatch: 'SignatureDoesNotMatch',
   IncompleteSignature: 'IncompleteSignature',
-  InvalidAccessKeyId: 'InvalidAccessKeyId',
+  InvalidSignatureMethod: 'InvalidSignatureMethod',
+  /** An AccessKeyId no key has: 404, unlike a revoked key. */
+  InvalidAccessKeyIdNotFound: 'InvalidAccessKeyId.NotFound',
+  /** A revoked key: 400. */
+  InvalidAccessKeyIdInactive: 'InvalidAccessKeyId.Inactive',
+  /** Refined as `InvalidTimeStamp.Format` or `InvalidTimeStamp.Expired`. */
   InvalidTimeStamp: 'InvalidTimeStamp',
   SignatureNonceUsed: 'SignatureNonceUsed',
   InternalError: 'InternalError',
@@ -56,7 +61,9 @@ export const ErrorCodeTable: { readonly [C in ErrorCode]: ErrorCodeSpec } = {
   Forbidden: { status: 403, retryable: false },
   SignatureDoesNotMatch: { status: 400, retryable: false },
   IncompleteSignature: { status: 400, retryable: false },
-  InvalidAccessKeyId: { status: 404, retryable: false },
+  InvalidSignatureMethod: { status: 400, retryable: false },
+  'InvalidAccessKeyId.NotFound': { status: 404, retryable: false },
+  'InvalidAccessKeyId.Inactive': { status: 400, retryable: false },
   InvalidTimeStamp: { status: 400, retryable: false },
   SignatureNonceUsed: { status: 400, retryable: false },
   InternalError: { status: 500, retryable: true },

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { buildDataSourceOptions, DatabaseOptions } from './data-source';
+import { AccessKeyRepository } from './repositories/access-key.repository';
 import { BindingRepository } from './repositories/binding.repository';
 import { DatasetRepository } from './repositories/dataset.repository';
 import { FigureClusterRepository } from './repositories/figure-cluster.repository';
@@ -18,6 +19,7 @@ export const repositories = [
   FileSearchRepository,
   FigureClusterRepository,
   TaskRepository,
+  AccessKeyRepository,
   OutboxRepository,
 ];
 

@@ -10,5 +10,6 @@ export * from './repositories/file-search.repository';
 export * from './repositories/figure-cluster.repository';
 export * from './repositories/clustering-transaction';
 export * from './repositories/task.repository';
+export * from './repositories/access-key.repository';
 export * from './repositories/outbox.repository';
 export * from './entities/json';

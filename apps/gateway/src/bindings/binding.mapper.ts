@@ -1,11 +1,9 @@
 import { BindingEntity } from '@app/database';
+import type { ImmBinding } from '../common/imm-responses';
 import { immTime } from '../common/imm-schemas';
 
 /** IMM Binding object. */
-export function toImmBinding(
-  binding: BindingEntity,
-  names: { projectName: string; datasetName: string },
-): Record<string, unknown> {
+export function toImmBinding(binding: BindingEntity, names: { projectName: string; datasetName: string }): ImmBinding {
   return {
     ProjectName: names.projectName,
     DatasetName: names.datasetName,

@@ -19,6 +19,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { z } from 'zod';
+import { BindingResponse, EmptyResponse, ListBindingsResponse } from '../common/imm-responses';
 import { decodeNextToken, encodeNextToken, keysetPage } from '../common/next-token';
 import { ResourceLookupService } from '../common/resource-lookup.service';
 import { datasetLimit } from '../datasets/dataset.mapper';
@@ -40,7 +41,7 @@ export class BindingService {
   ) {}
 
   /** CreateBinding: records the binding and enqueues its one full scan; then bucket notifications keep it current. */
-  async create(projectName: string, datasetName: string, uri: string): Promise<Record<string, unknown>> {
+  async create(projectName: string, datasetName: string, uri: string): Promise<BindingResponse> {
     const { project, dataset } = await this.lookup.dataset(projectName, datasetName);
     const parsed = parseStorageUri(uri)!;
     const maxBindings = datasetLimit(dataset.settings, 'DatasetMaxBindCount') ?? 10;
@@ -63,14 +64,14 @@ export class BindingService {
     return { Binding: toImmBinding(binding, { projectName: project.name, datasetName: dataset.name }) };
   }
 
-  async get(projectName: string, datasetName: string, uri: string): Promise<Record<string, unknown>> {
+  async get(projectName: string, datasetName: string, uri: string): Promise<BindingResponse> {
     const { project, dataset } = await this.lookup.dataset(projectName, datasetName);
     const binding = await this.bindings.findByUri(dataset.id, uri);
     if (!binding) throw new ResourceNotFoundError(`The binding ${uri} does not exist in dataset ${dataset.name}.`);
     return { Binding: toImmBinding(binding, { projectName: project.name, datasetName: dataset.name }) };
   }
 
-  async list(request: ListBindingsRequest): Promise<Record<string, unknown>> {
+  async list(request: ListBindingsRequest): Promise<ListBindingsResponse> {
     const { project, dataset } = await this.lookup.dataset(request.ProjectName, request.DatasetName);
     const limit = request.MaxResults || 100;
     const cursor = decodeNextToken(request.NextToken, bindingCursor);
@@ -83,12 +84,7 @@ export class BindingService {
   }
 
   /** DeleteBinding: stops following the prefix; with Cleanup, also deletes the files it indexed. */
-  async delete(
-    projectName: string,
-    datasetName: string,
-    uri: string,
-    cleanup = false,
-  ): Promise<Record<string, unknown>> {
+  async delete(projectName: string, datasetName: string, uri: string, cleanup = false): Promise<EmptyResponse> {
     const { dataset } = await this.lookup.dataset(projectName, datasetName);
     const binding = await this.bindings.findByUri(dataset.id, uri);
     if (!binding) throw new ResourceNotFoundError(`The binding ${uri} does not exist in dataset ${dataset.name}.`);

@@ -1,4 +1,4 @@
-import { applyDecorators, HttpCode, Post } from '@nestjs/common';
+import { applyDecorators, HttpCode, Post, Type } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { z } from 'zod';
@@ -11,16 +11,33 @@ function jsonSchema(schema: z.ZodType): SchemaObject {
   }
 }
 
+const operations = new Set<string>();
+
+/** Every operation name declared with ImmOperation (the RPC endpoint at `/` dispatches only to these). */
+export function immOperationNames(): ReadonlySet<string> {
+  return operations;
+}
+
 /**
- * One IMM operation: `POST /api/v1/<name>` answering 200, documented in OpenAPI with the request schema
- * derived from the same zod schema that validates it.
+ * One IMM operation: `POST /api/v1/<name>` (and RPC `Action=<name>` at `/`) answering 200, documented in
+ * OpenAPI with the request schema derived from the same zod schema that validates it and the response class.
  */
-export function ImmOperation(name: string, schema: z.ZodType, summary: string): MethodDecorator {
+export function ImmOperation(
+  name: string,
+  schema: z.ZodType,
+  summary: string,
+  /** The response body class (see imm-responses.ts), documented as the 200 answer. */
+  response?: Type<unknown>,
+): MethodDecorator {
+  operations.add(name);
   return applyDecorators(
     Post(name),
     HttpCode(200),
     ApiOperation({ operationId: name, summary }),
     ApiBody({ schema: jsonSchema(schema) }),
-    ApiOkResponse({ description: `The IMM ${name} response body plus RequestId.` }),
+    ApiOkResponse({
+      description: `The IMM ${name} response body plus RequestId.`,
+      ...(response ? { type: response } : {}),
+    }),
   );
 }

@@ -82,7 +82,16 @@ export function toRange(range?: { Start?: string; End?: string }): { start?: Dat
   };
 }
 
-/** IMM time strings (RFC 3339, UTC). */
+/** IMM time strings: ISO 8601 with a numeric offset, as IMM writes them (`2026-12-03T14:05:09.123+00:00`). */
 export function immTime(value: Date | null | undefined): string | undefined {
-  return value ? value.toISOString() : undefined;
+  return value ? value.toISOString().replace(/Z$/, '+00:00') : undefined;
 }
+
+/** IMM's ETag keeps the object store's double quotes (`"5B3C…"`). */
+export function immETag(etag: string | null | undefined): string | undefined {
+  if (!etag) return undefined;
+  return etag.startsWith('"') ? etag : `"${etag}"`;
+}
+
+/** IMM's OwnerId is the Alibaba Cloud account; a self-hosted deployment has one owner. */
+export const IMM_OWNER_ID = 'facecluster';

@@ -1,12 +1,9 @@
 import { DatasetCounts, DatasetEntity } from '@app/database';
+import type { ImmDataset } from '../common/imm-responses';
 import { immTime } from '../common/imm-schemas';
 
 /** IMM Dataset object. */
-export function toImmDataset(
-  projectName: string,
-  dataset: DatasetEntity,
-  counts?: DatasetCounts,
-): Record<string, unknown> {
+export function toImmDataset(projectName: string, dataset: DatasetEntity, counts?: DatasetCounts): ImmDataset {
   return {
     ProjectName: projectName,
     DatasetName: dataset.name,

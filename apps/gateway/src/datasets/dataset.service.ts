@@ -2,6 +2,7 @@ import { LimitExceededError, ResourceAlreadyExistsError } from '@app/contracts';
 import { DatasetRepository } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
+import { DatasetResponse, EmptyResponse, ListDatasetsResponse } from '../common/imm-responses';
 import { cursorPart, decodeNextToken, encodeNextToken, keysetPage } from '../common/next-token';
 import { ResourceLookupService } from '../common/resource-lookup.service';
 import { datasetLimitKeys } from '../projects/project.dto';
@@ -17,7 +18,7 @@ export class DatasetService {
     private readonly lookup: ResourceLookupService,
   ) {}
 
-  async create(request: CreateDatasetRequest): Promise<Record<string, unknown>> {
+  async create(request: CreateDatasetRequest): Promise<DatasetResponse> {
     const project = await this.lookup.project(request.ProjectName);
     const maxDatasets = datasetLimit(project.settings, 'ProjectMaxDatasetCount');
     if (maxDatasets !== undefined && (await this.datasets.countInProject(project.id)) >= maxDatasets) {
@@ -45,14 +46,14 @@ export class DatasetService {
     return { Dataset: toImmDataset(project.name, dataset) };
   }
 
-  async get(projectName: string, datasetName: string, withStatistics = false): Promise<Record<string, unknown>> {
+  async get(projectName: string, datasetName: string, withStatistics = false): Promise<DatasetResponse> {
     const { project, dataset } = await this.lookup.dataset(projectName, datasetName);
     return {
       Dataset: toImmDataset(project.name, dataset, withStatistics ? await this.datasets.counts(dataset.id) : undefined),
     };
   }
 
-  async list(request: ListDatasetsRequest): Promise<Record<string, unknown>> {
+  async list(request: ListDatasetsRequest): Promise<ListDatasetsResponse> {
     const project = await this.lookup.project(request.ProjectName);
     const limit = request.MaxResults || 100;
     const cursor = decodeNextToken(request.NextToken, datasetCursor);
@@ -64,7 +65,7 @@ export class DatasetService {
     };
   }
 
-  async update(request: UpdateDatasetRequest): Promise<Record<string, unknown>> {
+  async update(request: UpdateDatasetRequest): Promise<DatasetResponse> {
     const { project, dataset } = await this.lookup.dataset(request.ProjectName, request.DatasetName);
     const settings = { ...dataset.settings };
     for (const key of datasetLimitKeys) {
@@ -81,7 +82,7 @@ export class DatasetService {
     return { Dataset: toImmDataset(project.name, updated.dataset) };
   }
 
-  async delete(projectName: string, datasetName: string): Promise<Record<string, unknown>> {
+  async delete(projectName: string, datasetName: string): Promise<EmptyResponse> {
     const { dataset } = await this.lookup.dataset(projectName, datasetName);
     await this.datasets.delete(dataset.id);
     return {};

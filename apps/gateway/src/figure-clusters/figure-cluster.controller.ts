@@ -2,6 +2,13 @@ import { Body, Controller, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ImmOperation } from '../common/imm-operation.decorator';
+import {
+  BatchGetFigureClusterResponse,
+  EmptyResponse,
+  GetFigureClusterResponse,
+  ImmTaskStarted,
+  QueryFigureClustersResponse,
+} from '../common/imm-responses';
 import { requestIdOf } from '../common/request-context';
 import { ZodBody } from '../common/zod-body.pipe';
 import {
@@ -22,6 +29,7 @@ export class FigureClusterController {
     'CreateFigureClusteringTask',
     createFigureClusteringTaskSchema,
     'Cluster the new faces of a dataset (asynchronous)',
+    ImmTaskStarted,
   )
   createTask(
     @Body(new ZodBody(createFigureClusteringTaskSchema)) body: z.infer<typeof createFigureClusteringTaskSchema>,
@@ -30,17 +38,27 @@ export class FigureClusterController {
     return this.clusters.createTask(body, requestIdOf(req));
   }
 
-  @ImmOperation('QueryFigureClusters', queryFigureClustersSchema, 'List the figure clusters (people) of a dataset')
+  @ImmOperation(
+    'QueryFigureClusters',
+    queryFigureClustersSchema,
+    'List the figure clusters (people) of a dataset',
+    QueryFigureClustersResponse,
+  )
   query(@Body(new ZodBody(queryFigureClustersSchema)) body: z.infer<typeof queryFigureClustersSchema>) {
     return this.clusters.query(body);
   }
 
-  @ImmOperation('GetFigureCluster', getFigureClusterSchema, 'Get one figure cluster')
+  @ImmOperation('GetFigureCluster', getFigureClusterSchema, 'Get one figure cluster', GetFigureClusterResponse)
   get(@Body(new ZodBody(getFigureClusterSchema)) body: z.infer<typeof getFigureClusterSchema>) {
     return this.clusters.get(body.ProjectName, body.DatasetName, body.ObjectId);
   }
 
-  @ImmOperation('BatchGetFigureCluster', batchGetFigureClusterSchema, 'Get up to 100 figure clusters')
+  @ImmOperation(
+    'BatchGetFigureCluster',
+    batchGetFigureClusterSchema,
+    'Get up to 100 figure clusters',
+    BatchGetFigureClusterResponse,
+  )
   batchGet(@Body(new ZodBody(batchGetFigureClusterSchema)) body: z.infer<typeof batchGetFigureClusterSchema>) {
     return this.clusters.batchGet(body.ProjectName, body.DatasetName, body.ObjectIds);
   }
@@ -49,6 +67,7 @@ export class FigureClusterController {
     'UpdateFigureCluster',
     updateFigureClusterSchema,
     'Rename or relabel a figure cluster (MetaLockVersion = optimistic lock)',
+    EmptyResponse,
   )
   update(@Body(new ZodBody(updateFigureClusterSchema)) body: z.infer<typeof updateFigureClusterSchema>) {
     return this.clusters.update(body);

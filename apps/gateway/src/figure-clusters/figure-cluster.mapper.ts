@@ -1,17 +1,19 @@
 import { toFigureClusterId } from '@app/contracts';
-import { FigureClusterEntity, FigureEntity } from '@app/database';
-import { immTime } from '../common/imm-schemas';
+import { CoverFile, FigureClusterEntity, FigureEntity } from '@app/database';
+import type { ImmFigureCluster } from '../common/imm-responses';
+import { IMM_OWNER_ID, immTime } from '../common/imm-schemas';
 import { toImmFigure } from '../files/imm-file.mapper';
 
-/** IMM FigureCluster object; Cover is the cover face with its file's URI. */
+/** IMM FigureCluster object; Cover is an IMM File object: the cover face's file with that one face in Figures. */
 export function toImmFigureCluster(
   cluster: FigureClusterEntity,
   names: { projectName: string; datasetName: string },
-  cover?: { figure: FigureEntity; uri: string },
-): Record<string, unknown> {
+  cover?: { figure: FigureEntity; uri: string; file?: CoverFile },
+): ImmFigureCluster {
   return {
     ObjectId: toFigureClusterId(cluster.id),
     ObjectType: 'figure-cluster',
+    OwnerId: IMM_OWNER_ID,
     ProjectName: names.projectName,
     DatasetName: names.datasetName,
     Name: cluster.name,
@@ -24,7 +26,21 @@ export function toImmFigureCluster(
     AverageAge: cluster.averageAge === null ? undefined : Number(cluster.averageAge.toFixed(1)),
     MinAge: cluster.minAge === null ? undefined : Math.round(cluster.minAge),
     MaxAge: cluster.maxAge === null ? undefined : Math.round(cluster.maxAge),
-    Cover: cover ? { URI: cover.uri, Figures: [toImmFigure(cover.figure)] } : undefined,
+    Cover: cover
+      ? {
+          ObjectType: 'file',
+          ObjectId: cover.file?.id ?? cover.figure.fileId,
+          OwnerId: IMM_OWNER_ID,
+          ProjectName: names.projectName,
+          DatasetName: names.datasetName,
+          URI: cover.uri,
+          MediaType: cover.file?.mediaType,
+          ImageWidth: cover.file?.imageWidth ?? undefined,
+          ImageHeight: cover.file?.imageHeight ?? undefined,
+          FigureCount: cover.file?.figureCount,
+          Figures: [toImmFigure(cover.figure)],
+        }
+      : undefined,
     CreateTime: immTime(cluster.createTime),
     UpdateTime: immTime(cluster.updateTime),
   };

@@ -22,6 +22,14 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { z } from 'zod';
+import {
+  BatchGetFigureClusterResponse,
+  EmptyResponse,
+  GetFigureClusterResponse,
+  ImmFigureCluster,
+  ImmTaskStarted,
+  QueryFigureClustersResponse,
+} from '../common/imm-responses';
 import { isoTime, toRange } from '../common/imm-schemas';
 import { decodeNextToken, encodeNextToken, keysetPage } from '../common/next-token';
 import { ResourceLookupService } from '../common/resource-lookup.service';
@@ -72,7 +80,7 @@ export class FigureClusterService {
   ) {}
 
   /** CreateFigureClusteringTask: records the task and queues a clustering run of the dataset. */
-  async createTask(request: CreateFigureClusteringTaskRequest, requestId: string): Promise<Record<string, unknown>> {
+  async createTask(request: CreateFigureClusteringTaskRequest, requestId: string): Promise<ImmTaskStarted> {
     const { project, dataset } = await this.lookup.dataset(request.ProjectName, request.DatasetName);
     const { taskId, eventId } = await this.taskService.start(
       TaskType.FaceClustering,
@@ -89,7 +97,7 @@ export class FigureClusterService {
     return { TaskId: taskId, EventId: eventId };
   }
 
-  async query(request: QueryFigureClustersRequest): Promise<Record<string, unknown>> {
+  async query(request: QueryFigureClustersRequest): Promise<QueryFigureClustersResponse> {
     const sort: ClusterSortField = request.Sort ?? 'CreateTime';
     const order = (request.Order ?? 'asc').toUpperCase() as 'ASC' | 'DESC';
     const cursor = decodeNextToken(request.NextToken, clusterCursor);
@@ -115,11 +123,12 @@ export class FigureClusterService {
     return {
       FigureClusters: await this.withCovers(page, { projectName: project.name, datasetName: dataset.name }),
       NextToken: last ? encodeNextToken({ s: sort, o: order, v: clusterSortValue(last, sort), i: last.id }) : '',
-      ...(request.WithTotalCount ? { TotalCount: await this.clusters.count(filters) } : {}),
+      // IMM's response model always has TotalCount; WithTotalCount is accepted and a count is always cheap here.
+      TotalCount: await this.clusters.count(filters),
     };
   }
 
-  async get(projectName: string, datasetName: string, objectId: string): Promise<Record<string, unknown>> {
+  async get(projectName: string, datasetName: string, objectId: string): Promise<GetFigureClusterResponse> {
     const id = clusterUuid(objectId);
     const { project, dataset } = await this.lookup.dataset(projectName, datasetName);
     const cluster = await this.clusters.findById(dataset.id, id);
@@ -129,7 +138,11 @@ export class FigureClusterService {
     return { FigureCluster: immCluster };
   }
 
-  async batchGet(projectName: string, datasetName: string, objectIds: string[]): Promise<Record<string, unknown>> {
+  async batchGet(
+    projectName: string,
+    datasetName: string,
+    objectIds: string[],
+  ): Promise<BatchGetFigureClusterResponse> {
     const ids = [...new Set(objectIds.map(clusterUuid))];
     const { project, dataset } = await this.lookup.dataset(projectName, datasetName);
     const rows = await this.clusters.findByIds(dataset.id, ids);
@@ -142,7 +155,7 @@ export class FigureClusterService {
    * UpdateFigureCluster: a user's Name/CustomLabels. With MetaLockVersion the update applies only when the stored
    * version matches (optimistic lock), so a stale client never overwrites a newer manual fix.
    */
-  async update(request: UpdateFigureClusterRequest): Promise<Record<string, unknown>> {
+  async update(request: UpdateFigureClusterRequest): Promise<EmptyResponse> {
     const input = request.FigureCluster;
     const id = clusterUuid(input.ObjectId);
     const { dataset } = await this.lookup.dataset(request.ProjectName, request.DatasetName);
@@ -168,7 +181,7 @@ export class FigureClusterService {
   private async withCovers(
     clusters: FigureClusterEntity[],
     names: { projectName: string; datasetName: string },
-  ): Promise<Array<Record<string, unknown>>> {
+  ): Promise<ImmFigureCluster[]> {
     const covers = await this.search.covers(
       clusters.map((c) => c.coverFigureId).filter((id): id is string => id !== null),
     );

@@ -14,6 +14,7 @@ import { DatasetEntity, DatasetRepository, FileRepository, ProjectEntity, TaskRe
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import { BatchGetFileMetaResponse, EmptyResponse, GetFileMetaResponse, ImmTaskStarted } from '../common/imm-responses';
 import { ImmNotification } from '../common/imm-schemas';
 import { ResourceLookupService } from '../common/resource-lookup.service';
 import { datasetLimit } from '../datasets/dataset.mapper';
@@ -48,7 +49,7 @@ export class FileService {
    * IndexFileMeta / BatchIndexFileMeta: validate limits, record an IndexFileMeta task, upsert the files as
    * pending and enqueue one index job per file. Returns immediately (indexing is asynchronous).
    */
-  async index(request: IndexRequest, requestId: string): Promise<Record<string, unknown>> {
+  async index(request: IndexRequest, requestId: string): Promise<ImmTaskStarted> {
     const { project, dataset } = await this.lookup.dataset(request.ProjectName, request.DatasetName);
     // The same URI twice in one batch is one file (the last entry wins, as for an upsert).
     const unique = [...new Map(request.Files.map((f) => [f.URI, f])).values()];
@@ -105,12 +106,14 @@ export class FileService {
     datasetName: string,
     uri: string,
     withFields?: string[],
-  ): Promise<Record<string, unknown>> {
+  ): Promise<GetFileMetaResponse> {
     const { project, dataset } = await this.lookup.dataset(projectName, datasetName);
     const file = await this.files.findByUri(dataset.id, uri);
     if (!file) throw new ResourceNotFoundError(`The file ${uri} does not exist in dataset ${datasetName}.`);
     const figures = await this.files.figuresOfFiles([file.id]);
-    return { File: selectFields(toImmFile(file, figures, names(project, dataset)), withFields) };
+    const immFile = selectFields(toImmFile(file, figures, names(project, dataset)), withFields);
+    // IMM's GetFileMeta answers `Files: [file]`; `File` is kept for facecluster's earlier clients.
+    return { File: immFile, Files: [immFile] };
   }
 
   async batchGet(
@@ -118,7 +121,7 @@ export class FileService {
     datasetName: string,
     uris: string[],
     withFields?: string[],
-  ): Promise<Record<string, unknown>> {
+  ): Promise<BatchGetFileMetaResponse> {
     const { project, dataset } = await this.lookup.dataset(projectName, datasetName);
     const rows = await this.files.findByUris(dataset.id, [...new Set(uris)]);
     const byUri = new Map(rows.map((r) => [r.uri, r]));
@@ -132,7 +135,7 @@ export class FileService {
   }
 
   /** DeleteFileMeta / BatchDeleteFileMeta: idempotent; a debounced clustering run then tidies the clusters. */
-  async delete(projectName: string, datasetName: string, uris: string[]): Promise<Record<string, unknown>> {
+  async delete(projectName: string, datasetName: string, uris: string[]): Promise<EmptyResponse> {
     const { dataset } = await this.lookup.dataset(projectName, datasetName);
     await this.afterDelete(dataset.id, await this.files.deleteByUris(dataset.id, [...new Set(uris)]));
     return {};

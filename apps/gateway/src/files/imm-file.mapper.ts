@@ -5,7 +5,8 @@ import {
   toFigureClusterId,
 } from '@app/contracts';
 import { FigureEntity, FileEntity } from '@app/database';
-import { immTime } from '../common/imm-schemas';
+import type { ImmFigure, ImmFile } from '../common/imm-responses';
+import { IMM_OWNER_ID, immETag, immTime } from '../common/imm-schemas';
 
 /** The IMM FigureClusterId of a face: `Cluster-<uuid>`, or one of IMM's reserved ids. */
 export function figureClusterIdOf(figure: Pick<FigureEntity, 'clusterId' | 'clusterState'>): string {
@@ -19,7 +20,7 @@ const round = (value: number | null, digits = 3): number | undefined =>
   value === null || value === undefined ? undefined : Number(value.toFixed(digits));
 
 /** IMM Figure object (a face in a file). */
-export function toImmFigure(figure: FigureEntity): Record<string, unknown> {
+export function toImmFigure(figure: FigureEntity): ImmFigure {
   return {
     FigureId: figure.id,
     FigureType: 'face',
@@ -50,19 +51,20 @@ export function toImmFile(
   file: FileEntity,
   figures: FigureEntity[],
   names: { projectName: string; datasetName: string },
-): Record<string, unknown> {
+): ImmFile {
   const extra = (file.extra ?? {}) as Record<string, unknown>;
   return {
     ProjectName: names.projectName,
     DatasetName: names.datasetName,
     ObjectType: 'file',
     ObjectId: file.id,
+    OwnerId: IMM_OWNER_ID,
     URI: file.uri,
     Filename: basename(file.objectKey),
     MediaType: file.mediaType,
     ContentType: file.contentType ?? (typeof extra['ContentType'] === 'string' ? extra['ContentType'] : undefined),
     FileHash: typeof extra['FileHash'] === 'string' ? extra['FileHash'] : undefined,
-    ETag: file.etag ?? undefined,
+    ETag: immETag(file.etag),
     Size: file.size ?? undefined,
     CustomId: file.customId ?? undefined,
     CustomLabels: file.customLabels,
@@ -88,8 +90,9 @@ function indexStatusOf(status: string): 'Pending' | 'Indexed' | 'Failed' {
 }
 
 /** IMM WithFields: keep only the named top-level fields (or `Figures.<Field>` sub-fields of each figure). */
-export function selectFields(file: Record<string, unknown>, withFields: string[] | undefined): Record<string, unknown> {
-  if (!withFields || withFields.length === 0) return file;
+export function selectFields(immFile: ImmFile, withFields: string[] | undefined): Partial<ImmFile> {
+  if (!withFields || withFields.length === 0) return immFile;
+  const file = immFile as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   const figureFields: string[] = [];
   for (const field of withFields) {

@@ -1,11 +1,12 @@
 import { ProjectEntity } from '@app/database';
+import type { ImmProject } from '../common/imm-responses';
 import { immTime } from '../common/imm-schemas';
 
 /** IMM Project object. */
 export function toImmProject(
   project: ProjectEntity,
   counts?: { datasetCount: number; fileCount: number; totalFileSize: number },
-): Record<string, unknown> {
+): ImmProject {
   return {
     ProjectName: project.name,
     Description: project.description,

@@ -2,6 +2,7 @@ import { ResourceAlreadyExistsError, ResourceNotFoundError } from '@app/contract
 import { ProjectRepository } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
+import { EmptyResponse, ListProjectsResponse, ProjectResponse } from '../common/imm-responses';
 import { cursorPart, decodeNextToken, encodeNextToken, keysetPage } from '../common/next-token';
 import { ResourceLookupService } from '../common/resource-lookup.service';
 import { CreateProjectRequest, datasetLimitKeys, ListProjectsRequest } from './project.dto';
@@ -16,7 +17,7 @@ export class ProjectService {
     private readonly lookup: ResourceLookupService,
   ) {}
 
-  async create(request: CreateProjectRequest): Promise<Record<string, unknown>> {
+  async create(request: CreateProjectRequest): Promise<ProjectResponse> {
     const settings: Record<string, number> = {};
     for (const key of [...datasetLimitKeys, 'ProjectMaxDatasetCount'] as const) {
       const value = request[key];
@@ -34,15 +35,21 @@ export class ProjectService {
     return { Project: toImmProject(project) };
   }
 
-  async get(projectName: string, withStatistics = false): Promise<Record<string, unknown>> {
+  async get(projectName: string, withStatistics = false): Promise<ProjectResponse> {
     const project = await this.lookup.project(projectName);
     return { Project: toImmProject(project, withStatistics ? await this.projects.counts(project.id) : undefined) };
   }
 
-  async list(request: ListProjectsRequest): Promise<Record<string, unknown>> {
+  /** `only`: the names an AccessKey is limited to (null = every project). */
+  async list(request: ListProjectsRequest, only: readonly string[] | null = null): Promise<ListProjectsResponse> {
     const limit = request.MaxResults || 100;
     const cursor = decodeNextToken(request.NextToken, projectCursor);
-    const rows = await this.projects.list({ prefix: request.Prefix, after: cursor?.p, limit: limit + 1 });
+    const rows = await this.projects.list({
+      prefix: request.Prefix,
+      after: cursor?.p,
+      limit: limit + 1,
+      ...(only ? { names: only } : {}),
+    });
     const { page, continueAfter } = keysetPage(rows, limit);
     const tagFilter = request.Tag ?? [];
     const visible = page.filter((p) =>
@@ -54,7 +61,7 @@ export class ProjectService {
     };
   }
 
-  async delete(projectName: string): Promise<Record<string, unknown>> {
+  async delete(projectName: string): Promise<EmptyResponse> {
     const project = await this.lookup.project(projectName);
     if (!(await this.projects.delete(project.id)))
       throw new ResourceNotFoundError(`The project ${projectName} does not exist.`);

@@ -1,6 +1,7 @@
 import { FileRepository, FileSearchRepository } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
+import { SimpleQueryResponse } from '../common/imm-responses';
 import { decodeNextToken, encodeNextToken } from '../common/next-token';
 import { ResourceLookupService } from '../common/resource-lookup.service';
 import { figuresByFile, selectFields, toImmFile } from '../files/imm-file.mapper';
@@ -23,7 +24,7 @@ export class SearchService {
   ) {}
 
   /** SimpleQuery: files matching an IMM query (keyset-paged), or aggregations over them. */
-  async simpleQuery(request: SimpleQueryRequest): Promise<Record<string, unknown>> {
+  async simpleQuery(request: SimpleQueryRequest): Promise<SimpleQueryResponse> {
     // Validate everything before touching the database.
     const condition = parseSimpleQuery(request.Query);
     const sort = parseSort(request.Sort, request.Order);
@@ -62,6 +63,7 @@ export class SearchService {
     const names = { projectName: project.name, datasetName: dataset.name };
     return {
       Files: rows.map((file) => selectFields(toImmFile(file, figures.get(file.id) ?? [], names), request.WithFields)),
+      Aggregations: [],
       NextToken: page.next ? encodeNextToken({ s: sortSignature(sort), k: page.next.keys, i: page.next.id }) : '',
       ...(request.WithoutTotalHits ? {} : { TotalHits: await this.search.count(scope) }),
     };

@@ -1,8 +1,9 @@
 import { TaskEntity } from '@app/database';
+import type { ImmTask } from '../common/imm-responses';
 import { immTime } from '../common/imm-schemas';
 
 /** IMM TaskInfo (GetTask returns these fields at the top level, ListTasks as `Tasks[]`). */
-export function toImmTask(task: TaskEntity, projectName: string): Record<string, unknown> {
+export function toImmTask(task: TaskEntity, projectName: string): ImmTask {
   return {
     ProjectName: projectName,
     TaskType: task.taskType,

@@ -3,6 +3,7 @@ import { InvalidArgumentError, newEventId, newTaskId, ResourceNotFoundError } fr
 import { NewTask, TaskRepository, taskSortValue } from '@app/database';
 import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
+import { ImmTask, ListTasksResponse } from '../common/imm-responses';
 import { toRange } from '../common/imm-schemas';
 import { cursorPart, decodeNextToken, encodeNextToken, keysetPage } from '../common/next-token';
 import { ResourceLookupService } from '../common/resource-lookup.service';
@@ -57,7 +58,7 @@ export class TaskService {
   }
 
   /** GetTask: a live task of the project (records expire after TASK_TTL_DAYS, as in IMM). */
-  async get(projectName: string, taskType: string, taskId: string): Promise<Record<string, unknown>> {
+  async get(projectName: string, taskType: string, taskId: string): Promise<ImmTask> {
     const project = await this.lookup.project(projectName);
     const task = await this.tasks.findLive(project.id, taskId);
     if (!task || task.taskType !== taskType)
@@ -66,7 +67,7 @@ export class TaskService {
   }
 
   /** ListTasks with IMM's defaults: sorted by TaskId, ascending; keyset pages whatever the sort. */
-  async list(request: ListTasksRequest): Promise<Record<string, unknown>> {
+  async list(request: ListTasksRequest): Promise<ListTasksResponse> {
     const sort = request.Sort ?? 'TaskId';
     const order = (request.Order ?? 'asc').toUpperCase() as 'ASC' | 'DESC';
     const cursor = decodeNextToken(request.NextToken, taskCursor);

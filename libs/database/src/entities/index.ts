@@ -1,3 +1,4 @@
+import { AccessKeyEntity } from './access-key.entity';
 import { BindingEntity } from './binding.entity';
 import { ClusterChangeEntity } from './cluster-change.entity';
 import { DatasetEntity } from './dataset.entity';
@@ -8,6 +9,7 @@ import { ProjectEntity } from './project.entity';
 import { TaskEntity } from './task.entity';
 
 export {
+  AccessKeyEntity,
   BindingEntity,
   ClusterChangeEntity,
   DatasetEntity,
@@ -27,4 +29,5 @@ export const entities = [
   FigureEntity,
   TaskEntity,
   ClusterChangeEntity,
+  AccessKeyEntity,
 ];

@@ -7,7 +7,7 @@ import { ProjectEntity } from './project.entity';
 @Index('ix_tasks_project_type_start', ['projectId', 'taskType', 'startTime'])
 @Index('ix_tasks_expires', ['expiresAt'])
 export class TaskEntity {
-  /** IMM TaskId, e.g. `FaceClustering-<uuid>`. */
+  /** IMM TaskId, e.g. `CreateFigureClusteringTask-<uuid>`. */
   @PrimaryColumn({ type: 'varchar', length: 128 })
   id!: string;
 

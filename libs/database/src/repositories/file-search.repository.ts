@@ -323,6 +323,9 @@ export function buildAggregationSql(
   }
 }
 
+/** The file fields a cluster's Cover (an IMM File object) shows. */
+export type CoverFile = Pick<FileEntity, 'id' | 'uri' | 'imageWidth' | 'imageHeight' | 'figureCount' | 'mediaType'>;
+
 @Injectable()
 export class FileSearchRepository {
   private readonly files: Repository<FileEntity>;
@@ -382,8 +385,8 @@ export class FileSearchRepository {
   }
 
   /** Cover faces of clusters: the figure (without blobs) and its file's URI, by figure id. */
-  async covers(figureIds: string[]): Promise<Map<string, { figure: FigureEntity; uri: string }>> {
-    const out = new Map<string, { figure: FigureEntity; uri: string }>();
+  async covers(figureIds: string[]): Promise<Map<string, { figure: FigureEntity; uri: string; file?: CoverFile }>> {
+    const out = new Map<string, { figure: FigureEntity; uri: string; file?: CoverFile }>();
     if (figureIds.length === 0) return out;
     const figures = await this.figures.find({
       where: { id: In(figureIds) },
@@ -391,10 +394,13 @@ export class FileSearchRepository {
     });
     const files = await this.files.find({
       where: { id: In([...new Set(figures.map((f) => f.fileId))]) },
-      select: { id: true, uri: true },
+      select: { id: true, uri: true, imageWidth: true, imageHeight: true, figureCount: true, mediaType: true },
     });
-    const uriOf = new Map(files.map((f) => [f.id, f.uri]));
-    for (const figure of figures) out.set(figure.id, { figure, uri: uriOf.get(figure.fileId) ?? '' });
+    const fileOf = new Map(files.map((f) => [f.id, f]));
+    for (const figure of figures) {
+      const file = fileOf.get(figure.fileId);
+      out.set(figure.id, { figure, uri: file?.uri ?? '', ...(file ? { file } : {}) });
+    }
     return out;
   }
 }

@@ -41,11 +41,18 @@ export class ProjectRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  /** Keyset page ordered by name; `after` is the last name of the previous page. */
-  list(options: { prefix?: string; after?: string; limit: number }): Promise<ProjectEntity[]> {
+  /** Keyset page ordered by name; `after` is the last name of the previous page; `names` limits to those. */
+  list(options: {
+    prefix?: string;
+    after?: string;
+    limit: number;
+    names?: readonly string[];
+  }): Promise<ProjectEntity[]> {
+    if (options.names && options.names.length === 0) return Promise.resolve([]);
     const qb = this.projects.createQueryBuilder('p').orderBy('p.name', 'ASC').limit(options.limit);
     if (options.prefix) qb.andWhere('p.name LIKE :prefix', { prefix: `${escapeLike(options.prefix)}%` });
     if (options.after !== undefined) qb.andWhere('p.name > :after', { after: options.after });
+    if (options.names) qb.andWhere('p.name IN (:...names)', { names: [...options.names] });
     return qb.getMany();
   }
 
