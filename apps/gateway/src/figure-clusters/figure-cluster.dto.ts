@@ -1,3 +1,4 @@
+import { parseFigureClusterId } from '@app/contracts';
 import { z } from 'zod';
 import {
   customLabels,
@@ -11,7 +12,7 @@ import {
 } from '../common/imm-schemas';
 
 const datasetRef = { ProjectName: immName, DatasetName: immName };
-const objectId = z.string().regex(/^Cluster-[0-9a-fA-F-]{36}$/, 'must be Cluster-<uuid>');
+const objectId = z.string().refine((id) => parseFigureClusterId(id) !== null, 'must be Cluster-<uuid>');
 
 export const createFigureClusteringTaskSchema = z.strictObject({
   ...datasetRef,

@@ -1,19 +1,12 @@
-import {
-  FigureClusterIdIndependent,
-  FigureClusterIdUnavailable,
-  FigureClusterState,
-  toFigureClusterId,
-} from '@app/contracts';
+import { figureClusterIdOf as encodeFigureClusterId, FigureClusterState } from '@app/contracts';
 import { FigureEntity, FileEntity } from '@app/database';
 import type { ImmFigure, ImmFile } from '../common/imm-responses';
 import { IMM_OWNER_ID, immETag, immTime } from '../common/imm-schemas';
 
-/** The IMM FigureClusterId of a face: `Cluster-<uuid>`, or one of IMM's reserved ids. */
+/** The IMM FigureClusterId of a face (the one codec in @app/contracts). */
 export function figureClusterIdOf(figure: Pick<FigureEntity, 'clusterId' | 'clusterState'>): string {
-  if (figure.clusterState === FigureClusterState.Clustered && figure.clusterId)
-    return toFigureClusterId(figure.clusterId);
-  if (figure.clusterState === FigureClusterState.Independent) return FigureClusterIdIndependent;
-  return FigureClusterIdUnavailable;
+  // The column holds a FigureClusterState (see the entity); any other value reads as unavailable.
+  return encodeFigureClusterId(figure.clusterId ?? null, figure.clusterState as FigureClusterState);
 }
 
 const round = (value: number | null, digits = 3): number | undefined =>
