@@ -17,7 +17,8 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
   let datasetId: string;
 
   beforeAll(async () => {
-    gw = await startGateway('gwapi');
+    // The webhook tests deliver to a plain-http listener on loopback.
+    gw = await startGateway('gwapi', { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8' });
     seed = new Seeder(gw.app);
   });
   afterAll(async () => gw?.close());

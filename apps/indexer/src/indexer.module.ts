@@ -29,6 +29,8 @@ export class IndexerModule {
             interOpThreads: config.ORT_INTER_OP_THREADS,
             allowSpinning: config.ORT_ALLOW_SPINNING,
             attributes: config.INDEXER_ATTRIBUTES,
+            maxDecodeBytes: config.IMAGE_MAX_DECODE_BYTES,
+            decodeTimeoutSeconds: config.IMAGE_DECODE_TIMEOUT_SECONDS,
           },
           config.INDEXER_INFERENCE_WORKERS,
         ),

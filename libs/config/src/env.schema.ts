@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 const bool = z
@@ -29,6 +30,17 @@ export const commonEnvSchema = z.object({
     .string()
     .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)
     .default('facecluster'),
+  /** Buckets URIs may name (comma-separated); empty means only S3_DEFAULT_BUCKET. */
+  S3_ALLOWED_BUCKETS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'bucket names only'))),
   EMBEDDED_S3_PORT: port.default(9000),
   EMBEDDED_S3_DIR: z.string().default('.data/s3'),
   TASK_TTL_DAYS: positiveInt.default(7),
@@ -39,8 +51,34 @@ export const gatewayEnvSchema = commonEnvSchema.extend({
   GATEWAY_PORT: port.default(3000),
   GATEWAY_HOST: z.string().default('0.0.0.0'),
   BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
+  /** Longest a single SQL statement of an API request may run; the request then fails with 503. */
+  DATABASE_STATEMENT_TIMEOUT_MS: positiveInt.default(5_000),
   API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   PUBLIC_BASE_URL: z.string().default(''),
+  /** Task notifications: plain http endpoints are refused unless this is set. */
+  WEBHOOK_ALLOW_HTTP: bool.default(false),
+  /**
+   * Networks (CIDRs, comma-separated) a webhook may reach although they are loopback, private, link-local and so
+   * on; empty: public unicast addresses only.
+   */
+  WEBHOOK_ALLOWED_NETWORKS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.union([z.cidrv4(), z.cidrv6(), z.ipv4(), z.ipv6()]))),
+  WEBHOOK_TIMEOUT_MS: positiveInt.default(10_000),
+  /** Bytes of a webhook's response that are read at most (the rest is discarded). */
+  WEBHOOK_MAX_RESPONSE_BYTES: positiveInt.default(64 * 1024),
+  /** HMAC key of NextTokens; unset, a random key per process (tokens then die with the process). */
+  NEXT_TOKEN_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .default(() => randomBytes(32).toString('base64url')),
 });
 
 export const indexerEnvSchema = commonEnvSchema.extend({
@@ -56,6 +94,10 @@ export const indexerEnvSchema = commonEnvSchema.extend({
   ORT_INTER_OP_THREADS: positiveInt.default(1),
   ORT_ALLOW_SPINNING: bool.default(false),
   MAX_OBJECT_BYTES: positiveInt.default(200 * 1024 * 1024),
+  /** Images whose header declares more decoded bytes (width x height x bytes per pixel) are refused undecoded. */
+  IMAGE_MAX_DECODE_BYTES: positiveInt.default(300_000_000),
+  /** Longest one image decode may take before the file fails with InvalidImage.Timeout. */
+  IMAGE_DECODE_TIMEOUT_SECONDS: positiveInt.default(20),
   /**
    * Face attributes to compute. Pose is always computed (IMM's HD rule needs it); dropping `emotion` saves
    * about 33 ms of CPU per face, the most expensive stage.

@@ -32,7 +32,9 @@ export class DomainError extends Error {
 export function statusForCode(code: string): number {
   if (code.startsWith('Missing')) return 400;
   if (code.startsWith('Invalid')) return 400;
-  return ErrorStatus[code] ?? ErrorStatus[code.split('.')[0]] ?? 400;
+  const family = code.split('.')[0];
+  if (Object.hasOwn(ErrorStatus, code)) return ErrorStatus[code];
+  return Object.hasOwn(ErrorStatus, family) ? ErrorStatus[family] : 400;
 }
 
 export class ResourceNotFoundError extends DomainError {

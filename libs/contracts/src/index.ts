@@ -3,3 +3,4 @@ export * from './events';
 export * from './imm';
 export * from './errors';
 export * from './task-ids';
+export * from './unavailable';

@@ -1,4 +1,4 @@
-import { DomainError, statusForCode } from '@app/contracts';
+import { DomainError, statusForCode, unavailableKind } from '@app/contracts';
 import { HttpException } from '@nestjs/common';
 
 export interface ImmErrorBody {
@@ -19,6 +19,22 @@ export interface MappedError {
  */
 export function mapError(error: unknown, path = ''): MappedError {
   if (error instanceof DomainError) return { status: error.status, code: error.code, message: error.message };
+  switch (unavailableKind(error)) {
+    case 'timeout':
+      return {
+        status: 503,
+        code: 'ServiceUnavailable',
+        message: 'The request took longer than the database statement timeout (DATABASE_STATEMENT_TIMEOUT_MS).',
+      };
+    case 'unavailable':
+      return {
+        status: 503,
+        code: 'ServiceUnavailable',
+        message: 'The service is temporarily unavailable (a dependency is unreachable); retry later.',
+      };
+    case undefined:
+      break;
+  }
   if (error instanceof HttpException) {
     const status = error.getStatus();
     if (status === 404) {

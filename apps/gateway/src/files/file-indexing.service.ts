@@ -1,7 +1,8 @@
-import { IndexFileJob, JobName, jobId, parseStorageUri, QueueName } from '@app/contracts';
+import { allowedBuckets, APP_CONFIG, GatewayConfig } from '@app/config';
+import { DomainError, IndexFileJob, JobName, jobId, parseStorageUri, QueueName } from '@app/contracts';
 import { FileEntity, FileRepository, PendingFileInput } from '@app/database';
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
 import { InputFile } from './file.dto';
 
@@ -19,13 +20,31 @@ export function indexJobOptions(fileId: string): JobsOptions {
 /** Records files as pending and enqueues their index jobs (shared by IndexFileMeta and bucket notifications). */
 @Injectable()
 export class FileIndexingService {
+  private readonly buckets: string[];
+
   constructor(
+    @Inject(APP_CONFIG) config: GatewayConfig,
     private readonly files: FileRepository,
     @InjectQueue(QueueName.Index) private readonly indexQueue: Queue<IndexFileJob>,
-  ) {}
+  ) {
+    this.buckets = allowedBuckets(config);
+  }
+
+  /** Refuses a URI whose bucket the deployment does not allow (S3_ALLOWED_BUCKETS), before anything is written. */
+  checkBucket(uri: string): void {
+    const parsed = parseStorageUri(uri);
+    if (parsed && !this.buckets.includes(parsed.bucket)) {
+      throw new DomainError(
+        'InvalidURI',
+        `The bucket ${parsed.bucket} of URI ${uri.slice(0, 256)} is not one this service may read (S3_ALLOWED_BUCKETS).`,
+        400,
+      );
+    }
+  }
 
   /** Upserts the files as pending; returns them in input order. */
   recordPending(datasetId: string, inputs: Array<InputFile & { UserData?: string }>): Promise<FileEntity[]> {
+    inputs.forEach((input) => this.checkBucket(input.URI));
     const rows: PendingFileInput[] = inputs.map((input) => {
       const parsed = parseStorageUri(input.URI)!;
       const extra: Record<string, string> = {};

@@ -2,7 +2,7 @@ import { DeliverNotificationJob, JobName, QueueName } from '@app/contracts';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
-import { WebhookClient } from './webhook.client';
+import { WebhookClient, WebhookRefusedError } from './webhook.client';
 
 /** Delivers IMM task notifications to HTTP endpoints; BullMQ retries failures with exponential backoff. */
 @Processor(QueueName.Notify, { concurrency: 4 })
@@ -24,7 +24,10 @@ export class NotificationProcessor extends WorkerHost {
     ) {
       throw new UnrecoverableError('Malformed notification job');
     }
-    const status = await this.webhook.post(data.endpoint, data.body);
+    const status = await this.webhook.post(data.endpoint, data.body).catch((error: unknown) => {
+      if (error instanceof WebhookRefusedError) throw new UnrecoverableError(error.message);
+      throw error;
+    });
     if (status >= 200 && status < 300) {
       this.logger.log(`Delivered ${data.body.type} (job ${job.id}) with HTTP ${status}`);
       return;

@@ -2,7 +2,7 @@ import { ResourceAlreadyExistsError, ResourceNotFoundError } from '@app/contract
 import { ProjectRepository } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { cursorPart, decodeNextToken, encodeNextToken, keysetPage } from '../common/next-token';
+import { cursorPart, keysetPage, NextTokenCodec } from '../common/next-token';
 import { ResourceLookupService } from '../common/resource-lookup.service';
 import { CreateProjectRequest, datasetLimitKeys, ListProjectsRequest } from './project.dto';
 import { toImmProject } from './project.mapper';
@@ -14,6 +14,7 @@ export class ProjectService {
   constructor(
     private readonly projects: ProjectRepository,
     private readonly lookup: ResourceLookupService,
+    private readonly tokens: NextTokenCodec,
   ) {}
 
   async create(request: CreateProjectRequest): Promise<Record<string, unknown>> {
@@ -41,7 +42,7 @@ export class ProjectService {
 
   async list(request: ListProjectsRequest): Promise<Record<string, unknown>> {
     const limit = request.MaxResults || 100;
-    const cursor = decodeNextToken(request.NextToken, projectCursor);
+    const cursor = this.tokens.decode(request.NextToken, ['ListProjects'], projectCursor);
     const rows = await this.projects.list({ prefix: request.Prefix, after: cursor?.p, limit: limit + 1 });
     const { page, continueAfter } = keysetPage(rows, limit);
     const tagFilter = request.Tag ?? [];
@@ -50,7 +51,7 @@ export class ProjectService {
     );
     return {
       Projects: visible.map((p) => toImmProject(p)),
-      NextToken: continueAfter ? encodeNextToken({ p: continueAfter.name }) : '',
+      NextToken: continueAfter ? this.tokens.encode(['ListProjects'], { p: continueAfter.name }) : '',
     };
   }
 

@@ -1,7 +1,7 @@
 import { FileRepository, FileSearchRepository } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
-import { decodeNextToken, encodeNextToken } from '../common/next-token';
+import { NextTokenCodec } from '../common/next-token';
 import { ResourceLookupService } from '../common/resource-lookup.service';
 import { figuresByFile, selectFields, toImmFile } from '../files/imm-file.mapper';
 import { SimpleQueryRequest } from './search.dto';
@@ -20,6 +20,7 @@ export class SearchService {
     private readonly lookup: ResourceLookupService,
     private readonly search: FileSearchRepository,
     private readonly files: FileRepository,
+    private readonly tokens: NextTokenCodec,
   ) {}
 
   /** SimpleQuery: files matching an IMM query (keyset-paged), or aggregations over them. */
@@ -28,7 +29,8 @@ export class SearchService {
     const condition = parseSimpleQuery(request.Query);
     const sort = parseSort(request.Sort, request.Order);
     const aggregations = parseAggregations(request.Aggregations);
-    const cursor = decodeNextToken(request.NextToken, searchCursor);
+    const tokenScope = ['SimpleQuery', request.ProjectName, request.DatasetName];
+    const cursor = this.tokens.decode(request.NextToken, tokenScope, searchCursor);
     if (cursor && (cursor.s !== sortSignature(sort) || !cursorKeysFit(cursor.k, sort))) {
       throw new InvalidArgumentError('The parameter NextToken does not belong to this query.', 'InvalidNextToken');
     }
@@ -62,7 +64,9 @@ export class SearchService {
     const names = { projectName: project.name, datasetName: dataset.name };
     return {
       Files: rows.map((file) => selectFields(toImmFile(file, figures.get(file.id) ?? [], names), request.WithFields)),
-      NextToken: page.next ? encodeNextToken({ s: sortSignature(sort), k: page.next.keys, i: page.next.id }) : '',
+      NextToken: page.next
+        ? this.tokens.encode(tokenScope, { s: sortSignature(sort), k: page.next.keys, i: page.next.id })
+        : '',
       ...(request.WithoutTotalHits ? {} : { TotalHits: await this.search.count(scope) }),
     };
   }

@@ -4,7 +4,7 @@ import { NewTask, TaskRepository, taskSortValue } from '@app/database';
 import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { toRange } from '../common/imm-schemas';
-import { cursorPart, decodeNextToken, encodeNextToken, keysetPage } from '../common/next-token';
+import { cursorPart, keysetPage, NextTokenCodec } from '../common/next-token';
 import { ResourceLookupService } from '../common/resource-lookup.service';
 import { ListTasksRequest } from './task.dto';
 import { parseTagSelector, toImmTask } from './task.mapper';
@@ -26,6 +26,7 @@ export class TaskService {
     @Inject(APP_CONFIG) private readonly config: GatewayConfig,
     private readonly lookup: ResourceLookupService,
     private readonly tasks: TaskRepository,
+    private readonly tokens: NextTokenCodec,
   ) {}
 
   /**
@@ -69,7 +70,7 @@ export class TaskService {
   async list(request: ListTasksRequest): Promise<Record<string, unknown>> {
     const sort = request.Sort ?? 'TaskId';
     const order = (request.Order ?? 'asc').toUpperCase() as 'ASC' | 'DESC';
-    const cursor = decodeNextToken(request.NextToken, taskCursor);
+    const cursor = this.tokens.decode(request.NextToken, ['ListTasks', request.ProjectName], taskCursor);
     if (cursor && (cursor.o !== order || cursor.s !== sort))
       throw new InvalidArgumentError('The parameter NextToken does not belong to this query.', 'InvalidNextToken');
     const project = await this.lookup.project(request.ProjectName);
@@ -90,7 +91,14 @@ export class TaskService {
     return {
       ProjectName: project.name,
       Tasks: page.map((t) => toImmTask(t, project.name)),
-      NextToken: last ? encodeNextToken({ s: sort, o: order, v: taskSortValue(last, sort), i: last.id }) : '',
+      NextToken: last
+        ? this.tokens.encode(['ListTasks', request.ProjectName], {
+            s: sort,
+            o: order,
+            v: taskSortValue(last, sort),
+            i: last.id,
+          })
+        : '',
     };
   }
 }
