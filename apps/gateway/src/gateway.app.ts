@@ -3,6 +3,7 @@ import { createServiceApp } from '@app/messaging';
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
 import { bodyErrorHandler, jsonBodyParser } from './common/json-body';
 import { requestIdMiddleware } from './common/request-context';
 import { GatewayModule } from './gateway.module';
@@ -20,6 +21,18 @@ export async function createGatewayApp(config: GatewayConfig): Promise<INestAppl
 /** Body parsing with IMM errors, request ids and the OpenAPI document, before the app initialises. */
 function configureHttp(app: NestExpressApplication, config: GatewayConfig): void {
   app.disable('x-powered-by');
+  // Security headers on every response (nosniff, a CSP with no inline script, no framing). The dashboard sets a
+  // stricter CSP of its own; plain-http deployments keep working (no upgrade-insecure-requests, no HSTS: TLS is
+  // the reverse proxy's business).
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: { 'upgrade-insecure-requests': null, 'frame-ancestors': ["'none'"] },
+      },
+      strictTransportSecurity: false,
+    }),
+  );
   app.set('query parser', 'simple');
   app.use(requestIdMiddleware);
   app.use(jsonBodyParser(config.BODY_LIMIT_BYTES));

@@ -55,6 +55,8 @@ export const gatewayEnvSchema = commonEnvSchema.extend({
   DATABASE_STATEMENT_TIMEOUT_MS: positiveInt.default(5_000),
   API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   PUBLIC_BASE_URL: z.string().default(''),
+  /** bull-board at /admin/queues may retry, promote, clean and remove jobs (read-only by default). */
+  QUEUE_BOARD_WRITABLE: bool.default(false),
   /** Task notifications: plain http endpoints are refused unless this is set. */
   WEBHOOK_ALLOW_HTTP: bool.default(false),
   /**
