@@ -10,6 +10,7 @@ import { IndexFileProcessor } from './index-file.processor';
 import { IndexFileService } from './index-file.service';
 import { ScanBindingProcessor } from './scan-binding.processor';
 import { ScanBindingService } from './scan-binding.service';
+import { WorkReconciler } from './work-reconciler.service';
 
 /** The indexer: workers for the index and scan queues, producer for the cluster queue. */
 @Module({})
@@ -41,6 +42,7 @@ export class IndexerModule {
         IndexFileProcessor,
         ScanBindingService,
         ScanBindingProcessor,
+        WorkReconciler,
       ],
     };
   }

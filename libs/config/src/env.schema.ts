@@ -104,6 +104,10 @@ export const indexerEnvSchema = commonEnvSchema.extend({
    * Face attributes to compute. Pose is always computed (IMM's HD rule needs it); dropping `emotion` saves
    * about 33 ms of CPU per face, the most expensive stage.
    */
+  /** How often the reconciler compares PostgreSQL's pending work with the queues (0: never). */
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  /** Work untouched for this long and without a live job is re-enqueued, or its task failed. */
+  RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
   INDEXER_ATTRIBUTES: z
     .string()
     .default('age,gender,pose,emotion,eyes')

@@ -117,3 +117,17 @@ export function debouncedClusterJobOptions(
     removeOnFail: { count: 100 },
   };
 }
+
+/**
+ * Retries of a job that failed for a transient reason (a dependency unreachable): 10 attempts with exponential
+ * backoff from 1 s wait about 8.5 minutes in total, so an outage of minutes is ridden out. Failures retrying
+ * cannot fix end the job at once (UnrecoverableError or a recorded failure). After the last attempt the
+ * reconciler (PostgreSQL's view of the work) takes over.
+ */
+export const outageRetry = { attempts: 10, backoff: { type: 'exponential' as const, delay: 1000 } };
+
+/** Failed jobs stay in Redis a week (at most 1000 per queue) to be inspected. */
+export const keepFailedJobs = { age: 7 * 86_400, count: 1000 };
+
+/** States of a job that will still run (or is running). */
+export const LIVE_JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;

@@ -1,20 +1,27 @@
 import { allowedBuckets, APP_CONFIG, GatewayConfig } from '@app/config';
-import { DomainError, IndexFileJob, JobName, jobId, parseStorageUri, QueueName } from '@app/contracts';
+import {
+  DomainError,
+  IndexFileJob,
+  JobName,
+  jobId,
+  keepFailedJobs,
+  LIVE_JOB_STATES,
+  outageRetry,
+  parseStorageUri,
+  QueueName,
+} from '@app/contracts';
 import { FileEntity, FileRepository, PendingFileInput } from '@app/database';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
 import { InputFile } from './file.dto';
 
-/** Options of every index job: deterministic id, retries with backoff, nothing kept in Redis afterwards. */
+/**
+ * Options of every index job: deterministic id, retries for outages of minutes, failed jobs kept to be inspected
+ * (enqueueing the same file again replaces a failed job, see `enqueue`).
+ */
 export function indexJobOptions(fileId: string): JobsOptions {
-  return {
-    jobId: jobId.indexFile(fileId),
-    attempts: 5,
-    backoff: { type: 'exponential', delay: 2000 },
-    removeOnComplete: true,
-    removeOnFail: true,
-  };
+  return { jobId: jobId.indexFile(fileId), ...outageRetry, removeOnComplete: true, removeOnFail: keepFailedJobs };
 }
 
 /** Records files as pending and enqueues their index jobs (shared by IndexFileMeta and bucket notifications). */
@@ -68,15 +75,23 @@ export class FileIndexingService {
   /** Ids of files that already have an index job waiting or running (that job will index them). */
   async filesWithQueuedJobs(fileIds: string[]): Promise<Set<string>> {
     const found = new Set<string>();
-    const jobs = await Promise.all(fileIds.map((id) => this.indexQueue.getJob(jobId.indexFile(id))));
-    jobs.forEach((job, i) => {
-      if (job) found.add(fileIds[i]);
+    const states = await Promise.all(fileIds.map((id) => this.indexQueue.getJobState(jobId.indexFile(id))));
+    states.forEach((state, i) => {
+      if ((LIVE_JOB_STATES as readonly string[]).includes(state)) found.add(fileIds[i]);
     });
     return found;
   }
 
   async enqueue(files: FileEntity[], taskId?: string): Promise<void> {
     if (files.length === 0) return;
+    // A failed (kept) job of the same id would make the add a no-op.
+    await Promise.all(
+      files.map(async (file) => {
+        if ((await this.indexQueue.getJobState(jobId.indexFile(file.id))) === 'failed') {
+          await this.indexQueue.remove(jobId.indexFile(file.id)).catch(() => 0);
+        }
+      }),
+    );
     await this.indexQueue.addBulk(
       files.map((file) => ({
         name: JobName.IndexFile,
