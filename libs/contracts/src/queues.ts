@@ -103,7 +103,7 @@ export function debouncedClusterJobOptions(
   attempts: number;
   backoff: { type: 'exponential'; delay: number };
   removeOnComplete: true;
-  removeOnFail: { count: number };
+  removeOnFail: { age: number; count: number };
 } {
   // BullMQ treats a ttl of 0 as "no ttl" (simple mode); keep at least 1 ms so the mode stays debounce.
   const ttl = Math.max(1, delayMs);
@@ -111,10 +111,9 @@ export function debouncedClusterJobOptions(
     delay: delayMs,
     deduplication: { id: jobId.clusterDebounceKey(datasetId), ttl, extend: true, replace: true },
     // A run that fails (database restart, crash) is retried: it rolls back completely, so a retry is safe.
-    attempts: 3,
-    backoff: { type: 'exponential', delay: 5000 },
+    ...outageRetry,
     removeOnComplete: true,
-    removeOnFail: { count: 100 },
+    removeOnFail: keepFailedJobs,
   };
 }
 

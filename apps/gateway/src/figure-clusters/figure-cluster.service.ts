@@ -3,6 +3,8 @@ import {
   DomainError,
   InvalidArgumentError,
   jobId,
+  keepFailedJobs,
+  outageRetry,
   JobName,
   parseFigureClusterId,
   QueueName,
@@ -84,10 +86,9 @@ export class FigureClusterService {
       { name: JobName.ClusterDataset, datasetId: dataset.id, trigger: 'request', taskId },
       {
         jobId: jobId.clusterRequest(taskId),
-        attempts: 3,
-        backoff: { type: 'exponential', delay: 5000 },
+        ...outageRetry,
         removeOnComplete: true,
-        removeOnFail: 100,
+        removeOnFail: keepFailedJobs,
       },
     );
     return { TaskId: taskId, EventId: eventId };
