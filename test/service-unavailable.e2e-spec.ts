@@ -32,6 +32,7 @@ describe('gateway during a database outage', () => {
         Message: expect.any(String),
       });
       expect(res.body.Message).toContain('DATABASE_STATEMENT_TIMEOUT_MS');
+      expect(res.headers['retry-after']).toBe('5');
     } finally {
       await admin.query('ROLLBACK');
     }

@@ -88,6 +88,25 @@ describe('NextToken', () => {
 });
 
 describe('error mapping', () => {
+  it('maps an unreachable or overloaded dependency to 503 ServiceUnavailable, nothing else', () => {
+    const withCode = (message: string, code: string): Error => Object.assign(new Error(message), { code });
+    const wrapped = (code: string): Error =>
+      Object.assign(new Error('query failed'), { driverError: withCode('terminating connection', code) });
+    for (const error of [
+      withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'),
+      wrapped('57P01'),
+      wrapped('08006'),
+      wrapped('53300'),
+      new Error('Connection terminated unexpectedly'),
+      new Error('Connection is closed.'),
+    ]) {
+      expect(mapError(error)).toMatchObject({ status: 503, code: 'ServiceUnavailable' });
+    }
+    expect(mapError(wrapped('57014')).message).toContain('DATABASE_STATEMENT_TIMEOUT_MS');
+    expect(mapError(wrapped('23505'))).toMatchObject({ status: 500, code: 'InternalError' });
+    expect(mapError(withCode('boom', 'ERR_SOMETHING'))).toMatchObject({ status: 500, code: 'InternalError' });
+  });
+
   it('never exposes internals', () => {
     expect(mapError(new Error('select * from secret'))).toEqual({
       status: 500,
