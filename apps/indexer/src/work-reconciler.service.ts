@@ -1,15 +1,17 @@
 import { APP_CONFIG, IndexerConfig } from '@app/config';
 import {
+  addJob,
+  clusterDebounce,
   ClusterDatasetJob,
-  debouncedClusterJobOptions,
+  ClusterQueue,
   DomainEvent,
   IndexFileJob,
+  IndexQueue,
   JobName,
   jobId,
-  keepFailedJobs,
   LIVE_JOB_STATES,
-  outageRetry,
   QueueName,
+  RefinedErrorCode,
   TaskStatus,
   TaskType,
 } from '@app/contracts';
@@ -20,7 +22,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Queue } from 'bullmq';
 
 /** Code of a task whose queued work was lost (Redis lost it, or a job stalled beyond its limit). */
-export const WORK_LOST = 'InternalError.WorkLost';
+export const WORK_LOST = RefinedErrorCode.WorkLost;
 /** Most live jobs one pass reads per queue; beyond, the pass only re-enqueues and fails nothing. */
 const MAX_SCANNED_JOBS = 50_000;
 const BATCH = 500;
@@ -94,13 +96,14 @@ export class WorkReconciler implements OnApplicationBootstrap, OnApplicationShut
     let reenqueuedFiles = 0;
     for (const file of await this.reconciliation.stalePendingFiles(before, BATCH)) {
       if (index.fileIds.has(file.id)) continue;
-      const id = jobId.indexFile(file.id);
-      await this.indexQueue.remove(id).catch(() => 0); // a failed or stale job would block the add
-      await this.indexQueue.add(
-        JobName.IndexFile,
-        { name: JobName.IndexFile, fileId: file.id, datasetId: file.datasetId, uri: file.uri },
-        { jobId: id, ...outageRetry, removeOnComplete: true, removeOnFail: keepFailedJobs },
-      );
+      // A failed or stale job would block the add.
+      await this.indexQueue.remove(jobId.indexFile(file.id)).catch(() => 0);
+      await addJob(this.indexQueue, IndexQueue, {
+        name: JobName.IndexFile,
+        fileId: file.id,
+        datasetId: file.datasetId,
+        uri: file.uri,
+      });
       index.datasetIds.add(file.datasetId);
       reenqueuedFiles++;
     }
@@ -111,10 +114,11 @@ export class WorkReconciler implements OnApplicationBootstrap, OnApplicationShut
     for (const datasetId of unclustered) {
       // A pending file triggers the dataset's debounced run when it is indexed.
       if (stillIndexing.has(datasetId) || cluster.datasetIds.has(datasetId)) continue;
-      await this.clusterQueue.add(
-        JobName.ClusterDataset,
+      await addJob(
+        this.clusterQueue,
+        ClusterQueue,
         { name: JobName.ClusterDataset, datasetId, trigger: 'debounce' },
-        debouncedClusterJobOptions(datasetId, this.config.CLUSTER_DEBOUNCE_MS),
+        clusterDebounce(datasetId, this.config.CLUSTER_DEBOUNCE_MS),
       );
       scheduledClusterings++;
     }

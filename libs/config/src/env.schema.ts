@@ -81,6 +81,8 @@ export const gatewayEnvSchema = commonEnvSchema.extend({
     .string()
     .min(32, 'must be at least 32 characters')
     .default(() => randomBytes(32).toString('base64url')),
+  /** How often the gateway relays pending webhook events from the outbox to the notify queue. */
+  OUTBOX_POLL_MS: positiveInt.default(1000),
 });
 
 export const indexerEnvSchema = commonEnvSchema.extend({

@@ -1,5 +1,5 @@
 import { APP_CONFIG, GatewayConfig } from '@app/config';
-import { InvalidArgumentError } from '@app/contracts';
+import { DomainError, ErrorCode } from '@app/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
@@ -27,8 +27,8 @@ export class NextTokenCodec {
   /** Verifies and decodes a NextToken against the cursor schema; anything else is InvalidNextToken. */
   decode<S extends z.ZodType>(token: string | undefined, scope: readonly string[], schema: S): z.infer<S> | undefined {
     if (token === undefined || token === '') return undefined;
-    const invalid = (): InvalidArgumentError =>
-      new InvalidArgumentError('The parameter NextToken is invalid or expired.', 'InvalidNextToken');
+    const invalid = (): DomainError =>
+      new DomainError(ErrorCode.InvalidNextToken, 'The parameter NextToken is invalid or expired.');
     const match = /^([A-Za-z0-9_-]{1,8192})\.([A-Za-z0-9_-]{43})$/.exec(token);
     if (!match) throw invalid();
     const [, payload, mac] = match;

@@ -1,10 +1,10 @@
 import {
+  addJob,
   ClusterDatasetJob,
+  ClusterQueue,
   DomainError,
+  ErrorCode,
   InvalidArgumentError,
-  jobId,
-  keepFailedJobs,
-  outageRetry,
   JobName,
   parseFigureClusterId,
   QueueName,
@@ -81,16 +81,12 @@ export class FigureClusterService {
       request,
       requestId,
     );
-    await this.clusterQueue.add(
-      JobName.ClusterDataset,
-      { name: JobName.ClusterDataset, datasetId: dataset.id, trigger: 'request', taskId },
-      {
-        jobId: jobId.clusterRequest(taskId),
-        ...outageRetry,
-        removeOnComplete: true,
-        removeOnFail: keepFailedJobs,
-      },
-    );
+    await addJob(this.clusterQueue, ClusterQueue, {
+      name: JobName.ClusterDataset,
+      datasetId: dataset.id,
+      trigger: 'request',
+      taskId,
+    });
     return { TaskId: taskId, EventId: eventId };
   }
 
@@ -100,7 +96,7 @@ export class FigureClusterService {
     const tokenScope = ['QueryFigureClusters', request.ProjectName, request.DatasetName];
     const cursor = this.tokens.decode(request.NextToken, tokenScope, clusterCursor);
     if (cursor && (cursor.s !== sort || cursor.o !== order || !cursorValueFits(cursor.v, sort))) {
-      throw new InvalidArgumentError('The parameter NextToken does not belong to this query.', 'InvalidNextToken');
+      throw new DomainError(ErrorCode.InvalidNextToken, 'The parameter NextToken does not belong to this query.');
     }
     const { project, dataset } = await this.lookup.dataset(request.ProjectName, request.DatasetName);
     const limit = request.MaxResults || 100;
@@ -166,9 +162,8 @@ export class FigureClusterService {
           `The figure cluster ${input.ObjectId} does not exist in dataset ${dataset.name}.`,
         );
       throw new DomainError(
-        'ConcurrentModification',
+        ErrorCode.ConcurrentModification,
         `The figure cluster ${input.ObjectId} was modified concurrently: MetaLockVersion is ${exists.metaLockVersion}, not ${input.MetaLockVersion}.`,
-        409,
       );
     }
     return {};

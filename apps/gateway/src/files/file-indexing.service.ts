@@ -1,28 +1,20 @@
 import { allowedBuckets, APP_CONFIG, GatewayConfig } from '@app/config';
 import {
-  DomainError,
+  addJobs,
   IndexFileJob,
+  IndexQueue,
+  InvalidArgumentError,
   JobName,
   jobId,
-  keepFailedJobs,
   LIVE_JOB_STATES,
-  outageRetry,
   parseStorageUri,
   QueueName,
 } from '@app/contracts';
 import { FileEntity, FileRepository, PendingFileInput } from '@app/database';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
-import { JobsOptions, Queue } from 'bullmq';
+import { Queue } from 'bullmq';
 import { InputFile } from './file.dto';
-
-/**
- * Options of every index job: deterministic id, retries for outages of minutes, failed jobs kept to be inspected
- * (enqueueing the same file again replaces a failed job, see `enqueue`).
- */
-export function indexJobOptions(fileId: string): JobsOptions {
-  return { jobId: jobId.indexFile(fileId), ...outageRetry, removeOnComplete: true, removeOnFail: keepFailedJobs };
-}
 
 /** Records files as pending and enqueues their index jobs (shared by IndexFileMeta and bucket notifications). */
 @Injectable()
@@ -41,10 +33,9 @@ export class FileIndexingService {
   checkBucket(uri: string): void {
     const parsed = parseStorageUri(uri);
     if (parsed && !this.buckets.includes(parsed.bucket)) {
-      throw new DomainError(
-        'InvalidURI',
+      throw new InvalidArgumentError(
         `The bucket ${parsed.bucket} of URI ${uri.slice(0, 256)} is not one this service may read (S3_ALLOWED_BUCKETS).`,
-        400,
+        'InvalidURI',
       );
     }
   }
@@ -84,7 +75,7 @@ export class FileIndexingService {
 
   async enqueue(files: FileEntity[], taskId?: string): Promise<void> {
     if (files.length === 0) return;
-    // A failed (kept) job of the same id would make the add a no-op.
+    // A failed job is kept under the same id (IndexQueue.removeOnFail) and would make the add a no-op.
     await Promise.all(
       files.map(async (file) => {
         if ((await this.indexQueue.getJobState(jobId.indexFile(file.id))) === 'failed') {
@@ -92,17 +83,15 @@ export class FileIndexingService {
         }
       }),
     );
-    await this.indexQueue.addBulk(
+    await addJobs(
+      this.indexQueue,
+      IndexQueue,
       files.map((file) => ({
         name: JobName.IndexFile,
-        data: {
-          name: JobName.IndexFile,
-          fileId: file.id,
-          datasetId: file.datasetId,
-          uri: file.uri,
-          ...(taskId ? { taskId } : {}),
-        },
-        opts: indexJobOptions(file.id),
+        fileId: file.id,
+        datasetId: file.datasetId,
+        uri: file.uri,
+        ...(taskId ? { taskId } : {}),
       })),
     );
   }

@@ -13,7 +13,7 @@ import { FileController } from '../files/file.controller';
 import { FileService } from '../files/file.service';
 import { NotificationEndpointInterceptor } from '../notifications/notification-endpoint.interceptor';
 import { NotificationProcessor } from '../notifications/notification.processor';
-import { NotificationService } from '../notifications/notification.service';
+import { OutboxRelayService } from '../notifications/outbox-relay.service';
 import { TaskEventsController } from '../notifications/task-events.controller';
 import { WebhookClient } from '../notifications/webhook.client';
 import { ProjectController } from '../projects/project.controller';
@@ -52,7 +52,7 @@ import { TaskService } from '../tasks/task.service';
     TaskService,
     TaskJanitorService,
     StorageEventService,
-    NotificationService,
+    OutboxRelayService,
     NotificationProcessor,
     WebhookClient,
     { provide: APP_INTERCEPTOR, useClass: NotificationEndpointInterceptor },

@@ -1,4 +1,4 @@
-import { DomainError } from '@app/contracts';
+import { DomainError, ErrorCode } from '@app/contracts';
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import type { Request } from 'express';
 import { Observable } from 'rxjs';
@@ -19,7 +19,10 @@ export class NotificationEndpointInterceptor implements NestInterceptor {
       const endpoint = endpointOf(body);
       const why = endpoint === undefined ? undefined : this.webhook.refusal(endpoint);
       if (why) {
-        throw new DomainError('InvalidEndpoint', `The parameter Notification.HTTP.Endpoint is invalid: ${why}.`, 400);
+        throw new DomainError(
+          ErrorCode.InvalidEndpoint,
+          `The parameter Notification.HTTP.Endpoint is invalid: ${why}.`,
+        );
       }
     }
     return next.handle();

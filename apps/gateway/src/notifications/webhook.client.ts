@@ -1,5 +1,5 @@
 import { APP_CONFIG, GatewayConfig } from '@app/config';
-import { DomainError } from '@app/contracts';
+import { DomainError, ErrorCode } from '@app/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import { lookup as dnsLookup, LookupAddress } from 'node:dns';
 import { request as httpRequest, IncomingMessage } from 'node:http';
@@ -10,7 +10,7 @@ import { WebhookAddressPolicy } from './webhook-address.policy';
 /** The endpoint may never be called (scheme, address or redirect refused): retrying cannot help. */
 export class WebhookRefusedError extends DomainError {
   constructor(message: string) {
-    super('InvalidEndpoint', message, 400);
+    super(ErrorCode.InvalidEndpoint, message);
     this.name = 'WebhookRefusedError';
   }
 }

@@ -6,7 +6,7 @@ import { ResourceLookupService } from '../common/resource-lookup.service';
 import { figuresByFile, selectFields, toImmFile } from '../files/imm-file.mapper';
 import { SimpleQueryRequest } from './search.dto';
 import { cursorKeysFit, parseAggregations, parseSimpleQuery, parseSort, sortSignature } from './simple-query.parser';
-import { InvalidArgumentError } from '@app/contracts';
+import { DomainError, ErrorCode } from '@app/contracts';
 
 const searchCursor = z.strictObject({
   s: z.string().max(512),
@@ -32,7 +32,7 @@ export class SearchService {
     const tokenScope = ['SimpleQuery', request.ProjectName, request.DatasetName];
     const cursor = this.tokens.decode(request.NextToken, tokenScope, searchCursor);
     if (cursor && (cursor.s !== sortSignature(sort) || !cursorKeysFit(cursor.k, sort))) {
-      throw new InvalidArgumentError('The parameter NextToken does not belong to this query.', 'InvalidNextToken');
+      throw new DomainError(ErrorCode.InvalidNextToken, 'The parameter NextToken does not belong to this query.');
     }
     const { project, dataset } = await this.lookup.dataset(request.ProjectName, request.DatasetName);
     const scope = { datasetId: dataset.id, condition };

@@ -1,5 +1,5 @@
 import { APP_CONFIG, GatewayConfig } from '@app/config';
-import { InvalidArgumentError, newEventId, newTaskId, ResourceNotFoundError } from '@app/contracts';
+import { DomainError, ErrorCode, newEventId, newTaskId, ResourceNotFoundError } from '@app/contracts';
 import { NewTask, TaskRepository, taskSortValue } from '@app/database';
 import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
@@ -72,7 +72,7 @@ export class TaskService {
     const order = (request.Order ?? 'asc').toUpperCase() as 'ASC' | 'DESC';
     const cursor = this.tokens.decode(request.NextToken, ['ListTasks', request.ProjectName], taskCursor);
     if (cursor && (cursor.o !== order || cursor.s !== sort))
-      throw new InvalidArgumentError('The parameter NextToken does not belong to this query.', 'InvalidNextToken');
+      throw new DomainError(ErrorCode.InvalidNextToken, 'The parameter NextToken does not belong to this query.');
     const project = await this.lookup.project(request.ProjectName);
     const limit = request.MaxResults || 100;
     const rows = await this.tasks.list({
