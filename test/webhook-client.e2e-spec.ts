@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { WebhookClient, WebhookRefusedError } from '../apps/gateway/src/notifications/webhook.client';
+import { WebhookClient, WebhookRefusedError } from '../apps/gateway/src/gateway.app';
 
 /** Real connections only to listeners this test starts on loopback; other ranges are unit tests of the policy. */
 describe('WebhookClient against loopback listeners', () => {

@@ -8,7 +8,7 @@ import { INestApplication, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { face, Seeder } from './gateway-harness';
 import { Stack, startStack } from './support/stack';
-import { WORK_LOST, WorkReconciler } from '../apps/indexer/src/work-reconciler.service';
+import { WORK_LOST, WorkReconciler } from '../apps/indexer/src/indexer.app';
 
 /**
  * The reconciler against real PostgreSQL and Redis: what an outage leaves behind (pending files whose jobs Redis

@@ -11,6 +11,7 @@ import { GatewayModule } from './gateway.module';
 // The gateway's public surface for integration tests (test/ may import this file and nothing deeper).
 export { parseSimpleQuery, parseSort } from './search/simple-query.parser';
 export { TaskJanitorService } from './tasks/task-janitor.service';
+export { WebhookClient, WebhookRefusedError } from './notifications/webhook.client';
 
 /**
  * Builds the gateway fully configured (body parser, IMM errors, Swagger, domain-event subscription) and

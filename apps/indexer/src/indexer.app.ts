@@ -3,6 +3,9 @@ import { createServiceApp } from '@app/messaging';
 import { INestApplication } from '@nestjs/common';
 import { IndexerModule } from './indexer.module';
 
+// The indexer's public surface for integration tests (test/ may import this file and nothing deeper).
+export { WORK_LOST, WorkReconciler } from './work-reconciler.service';
+
 /**
  * Builds the indexer (queue workers + domain-event transport + HTTP health), initialised and with its
  * microservice started, without listening: the caller runs `await app.listen(config.INDEXER_PORT)`.
