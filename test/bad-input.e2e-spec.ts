@@ -608,6 +608,133 @@ const cases: Case[] = [
     code: 'InvalidKey',
     mentions: 'Records[0].s3.object.key',
   },
+  ...['constructor', '__proto__', 'hasOwnProperty'].flatMap((name): Case[] => [
+    {
+      name: `${name} as a query field`,
+      op: 'SimpleQuery',
+      body: { ...ds, Query: { Field: name, Operation: 'eq', Value: 'x' } },
+      status: 400,
+      code: 'InvalidArgument',
+      mentions: 'Query.Field',
+    },
+    {
+      name: `${name} as a sort field`,
+      op: 'SimpleQuery',
+      body: { ...ds, Sort: name },
+      status: 400,
+      code: 'InvalidArgument',
+      mentions: 'Sort',
+    },
+    {
+      name: `${name} as an aggregation field`,
+      op: 'SimpleQuery',
+      body: { ...ds, Aggregations: [{ Field: name, Operation: 'count' }] },
+      status: 400,
+      code: 'InvalidArgument',
+      mentions: 'Aggregations[0].Field',
+    },
+  ]),
+  {
+    name: 'forged cluster NextToken holding 2^53',
+    op: 'QueryFigureClusters',
+    body: {
+      ...ds,
+      Sort: 'FaceCount',
+      NextToken: token({ s: 'FaceCount', o: 'ASC', v: 2 ** 53, i: '00000000-0000-4000-8000-000000000000' }),
+    },
+    status: 400,
+    code: 'InvalidNextToken',
+  },
+  {
+    name: 'forged search NextToken holding 2^53',
+    op: 'SimpleQuery',
+    body: {
+      ...ds,
+      Sort: 'ImageWidth',
+      NextToken: `${token({ s: 'imageWidth:ASC', k: [String(2 ** 53)], i: '00000000-0000-4000-8000-000000000000' })}.${'A'.repeat(43)}`,
+    },
+    status: 400,
+    code: 'InvalidNextToken',
+  },
+  {
+    name: 'MetaLockVersion 2^31',
+    op: 'UpdateFigureCluster',
+    body: {
+      ...ds,
+      FigureCluster: { ObjectId: 'Cluster-00000000-0000-4000-8000-000000000000', Name: 'x', MetaLockVersion: 2 ** 31 },
+    },
+    status: 400,
+    code: 'InvalidMetaLockVersion',
+    mentions: 'MetaLockVersion',
+  },
+  {
+    name: 'query with 11 or operations',
+    op: 'SimpleQuery',
+    body: {
+      ...ds,
+      Query: {
+        Operation: 'and',
+        SubQueries: Array.from({ length: 11 }, () => ({
+          Operation: 'or',
+          SubQueries: [
+            { Field: 'Size', Operation: 'gt', Value: '1' },
+            { Field: 'URI', Operation: 'prefix', Value: 'oss://' },
+          ],
+        })),
+      },
+    },
+    status: 400,
+    code: 'InvalidArgument',
+    mentions: 'or operations',
+  },
+  ...['http://127.0.0.1:6380/', 'https://127.0.0.1:6380/', 'https://169.254.169.254/latest', 'https://[::1]/x'].map(
+    (Endpoint): Case => ({
+      name: `notification endpoint ${Endpoint}`,
+      op: 'IndexFileMeta',
+      body: { ...ds, File: { URI: 'oss://photos/a.jpg' }, Notification: { HTTP: { Endpoint } } },
+      status: 400,
+      code: 'InvalidEndpoint',
+      mentions: 'Notification.HTTP.Endpoint',
+    }),
+  ),
+  {
+    name: 'dot segments into another bucket',
+    op: 'IndexFileMeta',
+    body: { ...ds, File: { URI: 'oss://facecluster/../other-bucket/key.jpg' } },
+    status: 400,
+    code: 'InvalidURI',
+    mentions: 'File.URI',
+  },
+  {
+    name: 'dot segments in a binding',
+    op: 'CreateBinding',
+    body: { ...ds, URI: 'oss://photos/a/../../other-bucket/' },
+    status: 400,
+    code: 'InvalidURI',
+  },
+  {
+    name: 'control character in a key',
+    op: 'IndexFileMeta',
+    body: { ...ds, File: { URI: 'oss://photos/a\u0001b.jpg' } },
+    status: 400,
+    code: 'InvalidURI',
+  },
+  {
+    name: 'bucket outside the allow-list',
+    op: 'IndexFileMeta',
+    body: { ...ds, File: { URI: 'oss://other-bucket/x.jpg' } },
+    status: 400,
+    code: 'InvalidURI',
+    mentions: 'S3_ALLOWED_BUCKETS',
+  },
+  {
+    name: 'binding on a bucket outside the allow-list',
+    op: 'CreateBinding',
+    body: { ...ds, URI: 'oss://other-bucket/' },
+    status: 400,
+    code: 'InvalidURI',
+    mentions: 'S3_ALLOWED_BUCKETS',
+  },
 ];
 
 /** Row counts and a checksum of every table of the schema. */
@@ -632,13 +759,17 @@ describe('hostile and malformed requests', () => {
   let jobsBefore: Record<string, number>;
 
   beforeAll(async () => {
-    gw = await startGateway('badinput');
+    // other-bucket exists on the S3 server, but this deployment may not read it.
+    gw = await startGateway('badinput', { S3_ALLOWED_BUCKETS: 'photos,no-such-bucket' });
     await gw.call('CreateProject', { ProjectName: 'bad' }).expect(200);
     await gw.call('CreateDataset', ds).expect(200);
     await gw.call('CreateDataset', { ProjectName: 'bad', DatasetName: 'tiny', DatasetMaxFileCount: 1 }).expect(200);
     client = await connectToSchema(gw.db);
     const [{ id }] = (await client.query("SELECT id FROM datasets WHERE name = 'tiny'")).rows;
     await new Seeder(gw.app).indexedFile(id, 'oss://photos/only.jpg', [{}]);
+    await gw.call('CreateDataset', { ProjectName: 'bad', DatasetName: 'two' }).expect(200);
+    const [{ id: twoId }] = (await client.query("SELECT id FROM datasets WHERE name = 'two'")).rows;
+    for (const name of ['a', 'b']) await new Seeder(gw.app).indexedFile(twoId, `oss://photos/${name}.jpg`, [{}]);
     before = await snapshot(client);
     jobsBefore = await gw.queues.Index.getJobCounts();
   });
@@ -669,6 +800,33 @@ describe('hostile and malformed requests', () => {
     expect(Object.keys(res.body).sort()).toEqual(['Code', 'Message', 'RequestId']);
     if (c.mentions) expect(res.body.Message).toContain(c.mentions);
     expect(res.body.Message).not.toMatch(/\n\s+at /); // never a stack trace
+  });
+
+  it("refuses another dataset's NextToken, and another key's", async () => {
+    const page = await gw.call('SimpleQuery', { ProjectName: 'bad', DatasetName: 'two', MaxResults: 1 }).expect(200);
+    const nextToken = page.body.NextToken as string;
+    expect(nextToken).not.toBe('');
+    await gw
+      .call('SimpleQuery', { ProjectName: 'bad', DatasetName: 'two', MaxResults: 1, NextToken: nextToken })
+      .expect(200);
+    for (const DatasetName of ['ds', 'tiny']) {
+      const res = await gw.call('SimpleQuery', {
+        ProjectName: 'bad',
+        DatasetName,
+        MaxResults: 1,
+        NextToken: nextToken,
+      });
+      expect({ status: res.status, code: res.body.Code }).toEqual({ status: 400, code: 'InvalidNextToken' });
+    }
+    const other = await startGateway('badinput2', { NEXT_TOKEN_SECRET: 'another-secret-of-at-least-32-chars' });
+    try {
+      await other.call('CreateProject', { ProjectName: 'bad' }).expect(200);
+      await other.call('CreateDataset', { ProjectName: 'bad', DatasetName: 'two' }).expect(200);
+      const res = await other.call('SimpleQuery', { ProjectName: 'bad', DatasetName: 'two', NextToken: nextToken });
+      expect({ status: res.status, code: res.body.Code }).toEqual({ status: 400, code: 'InvalidNextToken' });
+    } finally {
+      await other.close();
+    }
   });
 
   it('left the database and the queues exactly as they were', async () => {

@@ -17,6 +17,7 @@ describe('operator dashboard pages', () => {
   let clusterId: string;
   let figureIds: string[];
   let fileId: string;
+  let htmlEtag: string;
   const auth = { 'x-api-key': KEY };
 
   beforeAll(async () => {
@@ -30,7 +31,10 @@ describe('operator dashboard pages', () => {
     const jpeg = await sharp({ create: { width: 200, height: 100, channels: 3, background: '#808080' } })
       .jpeg()
       .toBuffer();
-    await gw.app.get(StorageRepository).put('photos', 'a/one.jpg', jpeg, 'image/jpeg');
+    const storage = gw.app.get(StorageRepository);
+    const etag = await storage.put('photos', 'a/one.jpg', jpeg, 'image/jpeg');
+    // An image stored as HTML (a polyglot upload), indexed: served only as the image its decoder found.
+    htmlEtag = await storage.put('photos', 'a/page.html', jpeg, 'text/html');
     const files = gw.app.get(FileRepository);
     const [file, bad] = await files.upsertPending([
       { datasetId, uri: 'oss://photos/a/one.jpg', bucket: 'photos', objectKey: 'a/one.jpg' },
@@ -65,7 +69,7 @@ describe('operator dashboard pages', () => {
     const saved = await files.completeIndexing(
       fileId,
       {
-        etag: 'e',
+        etag,
         size: jpeg.length,
         contentType: 'image/jpeg',
         fileModifiedTime: null,
@@ -162,6 +166,41 @@ describe('operator dashboard pages', () => {
     expect((await sharp(image.body as Buffer).metadata()).width).toBe(200);
   });
 
+  it('serves only indexed images, as the type they decoded to, with nosniff and a sandboxing CSP', async () => {
+    const server = gw.app.getHttpServer();
+    const files = gw.app.get(FileRepository);
+    const [html, pending] = await files.upsertPending([
+      { datasetId, uri: 'oss://photos/a/page.html', bucket: 'photos', objectKey: 'a/page.html' },
+      { datasetId, uri: 'oss://photos/a/one-again.jpg', bucket: 'photos', objectKey: 'a/one.jpg' },
+    ]);
+    const info = { size: 1, fileModifiedTime: null, imageWidth: 200, imageHeight: 100, imageFormat: 'jpeg' };
+    await files.completeIndexing(html.id, { ...info, etag: htmlEtag, contentType: 'text/html' }, []);
+    const image = await request(server).get(`/dashboard/files/${html.id}/image`).set(auth).expect(200);
+    expect(image.headers['content-type']).toBe('image/jpeg');
+    expect(image.headers['x-content-type-options']).toBe('nosniff');
+    expect(image.headers['content-security-policy']).toContain('sandbox');
+    // Not indexed (pending), and indexed but changed since: not served.
+    await request(server).get(`/dashboard/files/${pending.id}/image`).set(auth).expect(404);
+    await gw.app
+      .get(StorageRepository)
+      .put('photos', 'a/page.html', Buffer.from('<script>alert(1)</script>'), 'text/html');
+    await request(server).get(`/dashboard/files/${html.id}/image`).set(auth).expect(404);
+    await files.deleteByUris(datasetId, ['oss://photos/a/page.html', 'oss://photos/a/one-again.jpg']);
+  });
+
+  it('sends a strict Content-Security-Policy and nosniff on every page', async () => {
+    const server = gw.app.getHttpServer();
+    for (const path of ['/dashboard', `/dashboard/datasets/${datasetId}`, `/dashboard/datasets/${datasetId}/failed`]) {
+      const page = await request(server).get(path).set(auth).expect(200);
+      expect(page.headers['content-security-policy']).toContain("default-src 'none'");
+      expect(page.headers['content-security-policy']).not.toContain('script-src');
+      expect(page.headers['x-content-type-options']).toBe('nosniff');
+    }
+    const api = await request(server).post('/api/v1/ListProjects').set(auth).send({}).expect(200);
+    expect(api.headers['x-content-type-options']).toBe('nosniff');
+    expect(api.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+  });
+
   it('pages 10,000 people by keyset, fast', async () => {
     const server = gw.app.getHttpServer();
     const project = (await gw.app.get(ProjectRepository).findByName('album'))!;
@@ -208,5 +247,9 @@ describe('operator dashboard pages', () => {
       'facecluster-notify',
       'facecluster-scan',
     ]);
+    // Read-only unless QUEUE_BOARD_WRITABLE: the board refuses retries and cleaning.
+    expect((api.body.queues as Array<{ readOnlyMode: boolean }>).every((q) => q.readOnlyMode)).toBe(true);
+    await request(server).put('/admin/queues/api/queues/facecluster-index/retry/failed').set(auth).expect(405);
+    await request(server).put('/admin/queues/api/queues/facecluster-index/clean/failed').set(auth).expect(405);
   });
 });

@@ -136,6 +136,19 @@ describe('deployment files', () => {
     }
   });
 
+  it('Redis keeps its queues across restarts (AOF, no eviction) in compose and Kubernetes', () => {
+    const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+      services: Record<string, { command?: string[] }>;
+    };
+    const redis = manifests().find((m) => m.doc.kind === 'StatefulSet' && m.doc.metadata.name === 'redis');
+    const args = (redis?.doc as unknown as { spec: { template: { spec: { containers: Array<{ args: string[] }> } } } })
+      .spec.template.spec.containers[0].args;
+    for (const command of [compose.services['redis'].command ?? [], args]) {
+      expect(command.join(' ')).toContain('--appendonly yes');
+      expect(command.join(' ')).toContain('--maxmemory-policy noeviction');
+    }
+  });
+
   it('the Prometheus config and the Grafana dashboard reference the exported metrics', () => {
     const prometheus = parse(readFileSync(join(root, 'deploy', 'prometheus', 'prometheus.yml'), 'utf8')) as {
       scrape_configs: Array<{ job_name: string; static_configs?: Array<{ targets: string[] }> }>;

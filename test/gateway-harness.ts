@@ -37,6 +37,7 @@ export async function startGateway(label: string, env: Record<string, string> = 
     DATABASE_POOL_SIZE: '4',
     QUEUE_PREFIX: testQueuePrefix(label),
     S3_ENDPOINT: s3.options.endpoint,
+    S3_ALLOWED_BUCKETS: 'photos,other-bucket,no-such-bucket',
     CLUSTER_DEBOUNCE_MS: '60000',
     ...env,
   });

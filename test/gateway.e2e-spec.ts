@@ -17,7 +17,8 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
   let datasetId: string;
 
   beforeAll(async () => {
-    gw = await startGateway('gwapi');
+    // The webhook tests deliver to a plain-http listener on loopback.
+    gw = await startGateway('gwapi', { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8' });
     seed = new Seeder(gw.app);
   });
   afterAll(async () => gw?.close());
@@ -135,7 +136,12 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
         uri: 'oss://photos/family/a.jpg',
         taskId: res.body.TaskId,
       });
-      expect(job?.opts).toMatchObject({ attempts: 5, removeOnComplete: true, removeOnFail: true });
+      // Retries ride out an outage of minutes; failed jobs are kept a week to be inspected.
+      expect(job?.opts).toMatchObject({
+        attempts: 10,
+        removeOnComplete: true,
+        removeOnFail: { age: 7 * 86_400, count: 1000 },
+      });
 
       // Indexing the same URI again while it is pending is the same job; the second task has nothing of its own.
       const again = await gw

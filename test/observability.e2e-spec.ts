@@ -119,6 +119,35 @@ describe('observability: metrics and health over HTTP', () => {
     expect(metrics.text).toContain('facecluster_process_cpu_seconds_total');
   });
 
+  it('labels HTTP metrics by route pattern: 200 made-up paths do not grow the series count', async () => {
+    const server = gw.app.getHttpServer();
+    const seriesCount = async (): Promise<number> =>
+      (await request(server).get('/metrics').expect(200)).text
+        .split('\n')
+        .filter((line) => line.startsWith('facecluster_http_request_duration_seconds_count{')).length;
+    const prefixes = [
+      '/',
+      '/api/v1/',
+      '/dashboard/',
+      '/dashboard/datasets/',
+      '/admin/queues/',
+      '/api/docs/',
+      '/health/',
+    ];
+    const hit = async (round: number): Promise<void> => {
+      for (let i = 0; i < 100; i++) {
+        const path = `${prefixes[i % prefixes.length]}made-up-${round}-${i}/x${i}`;
+        await (i % 2 === 0 ? request(server).get(path) : request(server).post(path).send({}));
+      }
+    };
+    await hit(0); // every kind of unmatched path once
+    await seriesCount(); // and /metrics itself
+    const before = await seriesCount();
+    await hit(1);
+    await hit(2);
+    expect(await seriesCount()).toBe(before);
+  });
+
   it('counts processed and failed jobs, their wait and the indexer measurements', async () => {
     await producer.queue.add('ok', {});
     await producer.queue.add('bad', { fail: true });

@@ -39,7 +39,12 @@ describe('task webhooks through the outbox', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-    stack = await startStack({ label: 'outbox', indexer: false, env: { OUTBOX_POLL_MS: '200' } });
+    // The receiver is plain http on loopback, which the webhook client refuses unless allowed.
+    stack = await startStack({
+      label: 'outbox',
+      indexer: false,
+      env: { OUTBOX_POLL_MS: '200', WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8' },
+    });
     expect((await stack.api('CreateProject', { ProjectName: 'hooks' })).status).toBe(200);
     expect((await stack.api('CreateDataset', { ProjectName: 'hooks', DatasetName: 'd' })).status).toBe(200);
   });

@@ -143,6 +143,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     S3_ACCESS_KEY: s3Options.accessKey,
     S3_SECRET_KEY: s3Options.secretKey,
     S3_REGION: s3Options.region,
+    S3_ALLOWED_BUCKETS: buckets.join(','),
     CLUSTER_DEBOUNCE_MS: String(options.clusterDebounceMs ?? 1500),
     ...(options.env ?? {}),
   };

@@ -4,6 +4,7 @@ import { createServiceApp } from '@app/messaging';
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
 import { AuthenticationMiddleware } from './auth/authentication.middleware';
 import { bodyErrorHandler, formBodyParser, jsonBodyParser } from './common/json-body';
 import { requestIdMiddleware } from './common/request-context';
@@ -13,6 +14,7 @@ import { rpcEndpoint } from './rpc/rpc-endpoint.middleware';
 // The gateway's public surface for integration tests (test/ may import this file and nothing deeper).
 export { parseSimpleQuery, parseSort } from './search/simple-query.parser';
 export { TaskJanitorService } from './tasks/task-janitor.service';
+export { WebhookClient, WebhookRefusedError } from './notifications/webhook.client';
 
 /**
  * Builds the gateway fully configured (body parser, IMM errors, Swagger, domain-event subscription) and
@@ -27,6 +29,18 @@ export async function createGatewayApp(config: GatewayConfig): Promise<INestAppl
 /** Body parsing with IMM errors, request ids and the OpenAPI document, before the app initialises. */
 function configureHttp(app: NestExpressApplication, config: GatewayConfig): void {
   app.disable('x-powered-by');
+  // Security headers on every response (nosniff, a CSP with no inline script, no framing). The dashboard sets a
+  // stricter CSP of its own; plain-http deployments keep working (no upgrade-insecure-requests, no HSTS: TLS is
+  // the reverse proxy's business).
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: { 'upgrade-insecure-requests': null, 'frame-ancestors': ["'none'"] },
+      },
+      strictTransportSecurity: false,
+    }),
+  );
   app.set('query parser', 'simple');
   app.use(requestIdMiddleware);
   app.use(jsonBodyParser(config.BODY_LIMIT_BYTES));

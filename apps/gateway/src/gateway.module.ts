@@ -17,7 +17,10 @@ type Imports = NonNullable<ModuleMetadata['imports']>;
 /** Shared infrastructure: config, database, object store, queues and the domain-event transport. */
 function infrastructure(config: GatewayConfig): Imports {
   return [
-    DatabaseModule.forRoot(databaseOptions(config)),
+    DatabaseModule.forRoot({
+      ...databaseOptions(config),
+      statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    }),
     StorageModule.register(storageOptions(config)),
     MessagingModule.forRoot(config, Object.values(QueueName)),
   ];

@@ -1,4 +1,4 @@
-import { APP_CONFIG, IndexerConfig } from '@app/config';
+import { allowedBuckets, APP_CONFIG, IndexerConfig } from '@app/config';
 import {
   addJob,
   ClusterDatasetJob,
@@ -9,6 +9,7 @@ import {
   encodeEmbedding,
   FileStatus,
   IndexFileJob,
+  InvalidArgumentError,
   JobName,
   QueueName,
   TaskStatus,
@@ -115,6 +116,10 @@ export class IndexFileService {
   }
 
   private async indexFile(file: FileEntity): Promise<IndexOutcome> {
+    // The gateway refused such URIs already; a file recorded before S3_ALLOWED_BUCKETS changed is not read.
+    if (!allowedBuckets(this.config).includes(file.bucket)) {
+      throw new InvalidArgumentError(`The bucket ${file.bucket} is not allowed (S3_ALLOWED_BUCKETS).`, 'InvalidURI');
+    }
     const stat = await this.storage.stat(file.bucket, file.objectKey);
     if (file.etag && file.etag === stat.etag && file.indexedTime && file.status !== FileStatus.Failed) {
       await this.files.markUnchanged(file.id);

@@ -10,6 +10,7 @@ import { IndexFileProcessor } from './index-file.processor';
 import { IndexFileService } from './index-file.service';
 import { ScanBindingProcessor } from './scan-binding.processor';
 import { ScanBindingService } from './scan-binding.service';
+import { WorkReconciler } from './work-reconciler.service';
 
 /** The indexer: workers for the index and scan queues, producer for the cluster queue. */
 @Module({})
@@ -29,6 +30,8 @@ export class IndexerModule {
             interOpThreads: config.ORT_INTER_OP_THREADS,
             allowSpinning: config.ORT_ALLOW_SPINNING,
             attributes: config.INDEXER_ATTRIBUTES,
+            maxDecodeBytes: config.IMAGE_MAX_DECODE_BYTES,
+            decodeTimeoutSeconds: config.IMAGE_DECODE_TIMEOUT_SECONDS,
           },
           config.INDEXER_INFERENCE_WORKERS,
         ),
@@ -39,6 +42,7 @@ export class IndexerModule {
         IndexFileProcessor,
         ScanBindingService,
         ScanBindingProcessor,
+        WorkReconciler,
       ],
     };
   }

@@ -44,3 +44,8 @@ export function storageOptions(
     region: config.S3_REGION,
   };
 }
+
+/** The buckets URIs may name: S3_ALLOWED_BUCKETS, or only S3_DEFAULT_BUCKET when that is empty. */
+export function allowedBuckets(config: Pick<CommonConfig, 'S3_ALLOWED_BUCKETS' | 'S3_DEFAULT_BUCKET'>): string[] {
+  return config.S3_ALLOWED_BUCKETS.length > 0 ? config.S3_ALLOWED_BUCKETS : [config.S3_DEFAULT_BUCKET];
+}

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 const bool = z
@@ -29,6 +30,17 @@ export const commonEnvSchema = z.object({
     .string()
     .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)
     .default('facecluster'),
+  /** Buckets URIs may name (comma-separated); empty means only S3_DEFAULT_BUCKET. */
+  S3_ALLOWED_BUCKETS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'bucket names only'))),
   EMBEDDED_S3_PORT: port.default(9000),
   EMBEDDED_S3_DIR: z.string().default('.data/s3'),
   TASK_TTL_DAYS: positiveInt.default(7),
@@ -41,6 +53,8 @@ export const gatewayEnvSchema = commonEnvSchema.extend({
   BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
   /** Largest request head (URL and headers): RPC clients send every parameter, 100 file URIs too, in the URL. */
   MAX_HEADER_BYTES: z.coerce.number().int().min(16_384).max(16_777_216).default(262_144),
+  /** Longest a single SQL statement of an API request may run; the request then fails with 503. */
+  DATABASE_STATEMENT_TIMEOUT_MS: positiveInt.default(5_000),
   API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   /**
    * Turns on Alibaba Cloud signed requests (AccessKeys): the key (32 bytes, 64 hex digits or base64) that encrypts
@@ -56,6 +70,32 @@ export const gatewayEnvSchema = commonEnvSchema.extend({
   /** GET /metrics without a credential even when authentication is on (for scrapers that cannot send one). */
   METRICS_PUBLIC: bool.default(false),
   PUBLIC_BASE_URL: z.string().default(''),
+  /** bull-board at /admin/queues may retry, promote, clean and remove jobs (read-only by default). */
+  QUEUE_BOARD_WRITABLE: bool.default(false),
+  /** Task notifications: plain http endpoints are refused unless this is set. */
+  WEBHOOK_ALLOW_HTTP: bool.default(false),
+  /**
+   * Networks (CIDRs, comma-separated) a webhook may reach although they are loopback, private, link-local and so
+   * on; empty: public unicast addresses only.
+   */
+  WEBHOOK_ALLOWED_NETWORKS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.union([z.cidrv4(), z.cidrv6(), z.ipv4(), z.ipv6()]))),
+  WEBHOOK_TIMEOUT_MS: positiveInt.default(10_000),
+  /** Bytes of a webhook's response that are read at most (the rest is discarded). */
+  WEBHOOK_MAX_RESPONSE_BYTES: positiveInt.default(64 * 1024),
+  /** HMAC key of NextTokens; unset, a random key per process (tokens then die with the process). */
+  NEXT_TOKEN_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .default(() => randomBytes(32).toString('base64url')),
   /** How often the gateway relays pending webhook events from the outbox to the notify queue. */
   OUTBOX_POLL_MS: positiveInt.default(1000),
 });
@@ -73,10 +113,18 @@ export const indexerEnvSchema = commonEnvSchema.extend({
   ORT_INTER_OP_THREADS: positiveInt.default(1),
   ORT_ALLOW_SPINNING: bool.default(false),
   MAX_OBJECT_BYTES: positiveInt.default(200 * 1024 * 1024),
+  /** Images whose header declares more decoded bytes (width x height x bytes per pixel) are refused undecoded. */
+  IMAGE_MAX_DECODE_BYTES: positiveInt.default(300_000_000),
+  /** Longest one image decode may take before the file fails with InvalidImage.Timeout. */
+  IMAGE_DECODE_TIMEOUT_SECONDS: positiveInt.default(20),
   /**
    * Face attributes to compute. Pose is always computed (IMM's HD rule needs it); dropping `emotion` saves
    * about 33 ms of CPU per face, the most expensive stage.
    */
+  /** How often the reconciler compares PostgreSQL's pending work with the queues (0: never). */
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(60_000),
+  /** Work untouched for this long and without a live job is re-enqueued, or its task failed. */
+  RECONCILE_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
   INDEXER_ATTRIBUTES: z
     .string()
     .default('age,gender,pose,emotion,eyes')

@@ -9,6 +9,10 @@ export const ErrorCode = {
   InvalidJSON: 'InvalidJSON',
   MissingParameter: 'MissingParameter',
   InvalidParameter: 'InvalidParameter',
+  /** A NextToken that was not issued by this service for the same query (forged, altered, another dataset). */
+  InvalidNextToken: 'InvalidNextToken',
+  /** A notification endpoint the webhook client will never call (scheme, internal address, redirect). */
+  InvalidEndpoint: 'InvalidEndpoint',
   /** The bytes of an object are not a usable image (empty, corrupt, unsupported, too large). */
   InvalidImage: 'InvalidImage',
   PayloadTooLarge: 'PayloadTooLarge',
@@ -32,6 +36,7 @@ export const ErrorCode = {
   InvalidTimeStamp: 'InvalidTimeStamp',
   SignatureNonceUsed: 'SignatureNonceUsed',
   InternalError: 'InternalError',
+  /** A dependency (PostgreSQL, Redis) is unreachable or overloaded, or a statement hit its timeout. */
   ServiceUnavailable: 'ServiceUnavailable',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -48,6 +53,8 @@ export const ErrorCodeTable: { readonly [C in ErrorCode]: ErrorCodeSpec } = {
   InvalidJSON: { status: 400, retryable: false },
   MissingParameter: { status: 400, retryable: false },
   InvalidParameter: { status: 400, retryable: false },
+  InvalidNextToken: { status: 400, retryable: false },
+  InvalidEndpoint: { status: 400, retryable: false },
   InvalidImage: { status: 400, retryable: false },
   PayloadTooLarge: { status: 413, retryable: false },
   UnsupportedMediaType: { status: 415, retryable: false },
@@ -69,6 +76,15 @@ export const ErrorCodeTable: { readonly [C in ErrorCode]: ErrorCodeSpec } = {
   InternalError: { status: 500, retryable: true },
   ServiceUnavailable: { status: 503, retryable: true },
 };
+
+/**
+ * Refined codes the workers record on tasks and files (never thrown to a client); the kind before the dot is
+ * the row of {@link ErrorCodeTable} that decides status and retryability.
+ */
+export const RefinedErrorCode = {
+  /** A Running task no live job can end any more (its jobs were lost in an outage); the reconciler fails it. */
+  WorkLost: 'InternalError.WorkLost',
+} as const satisfies Record<string, `${ErrorCode}.${string}`>;
 
 /**
  * An error with an IMM code. `new DomainError(ErrorCode.ConcurrentModification, message)` when the code is a

@@ -17,6 +17,23 @@ describe('IMM identifiers', () => {
     expect(parseStorageUri('oss:/photos/x.png')).toBeNull();
   });
 
+  it.each([
+    'oss://facecluster/../other-bucket/key',
+    'oss://facecluster/a/../../other/key',
+    'oss://facecluster/./key',
+    'oss://facecluster/a\\..\\b',
+    'oss://facecluster//key',
+    'oss://facecluster/a\u0001b',
+    'oss://facecluster/a\nb',
+    'oss://facecluster/a\u007fb',
+  ])('refuses %j (dot segments, control characters, a leading slash)', (uri) => {
+    expect(parseStorageUri(uri)).toBeNull();
+  });
+
+  it('keeps keys that only look like dot segments', () => {
+    expect(parseStorageUri('oss://facecluster/a..b/.hidden/x...jpg')?.key).toBe('a..b/.hidden/x...jpg');
+  });
+
   it('builds deterministic job ids', () => {
     expect(jobId.indexFile('f1')).toBe(jobId.indexFile('f1'));
     expect(jobId.indexFile('f1')).not.toBe(jobId.indexFile('f2'));

@@ -5,3 +5,4 @@ export * from './embedding-codec';
 export * from './errors';
 export * from './task-ids';
 export * from './notification-envelope';
+export * from './unavailable';

@@ -108,6 +108,17 @@ export interface QueueContract<S extends z.ZodType<{ name: string }>> {
   readonly removeOnFail: boolean | KeepJobs;
 }
 
+/**
+ * Retries of a job that failed for a transient reason (a dependency unreachable): 10 attempts with exponential
+ * backoff from 1 s wait about 8.5 minutes in total, so an outage of minutes is ridden out. Failures retrying
+ * cannot fix end the job at once (UnrecoverableError or a recorded failure). After the last attempt the
+ * reconciler (PostgreSQL's view of the work) takes over.
+ */
+export const outageRetry = { attempts: 10, backoffMs: 1000 } as const;
+
+/** Failed jobs stay in Redis a week (at most 1000 per queue) to be inspected. */
+export const keepFailedJobs = { age: 7 * 86_400, count: 1000 } as const;
+
 export type PayloadOf<C> = C extends QueueContract<infer S> ? z.infer<S> : never;
 
 export const IndexQueue = {
@@ -115,12 +126,12 @@ export const IndexQueue = {
   jobName: JobName.IndexFile,
   schema: indexFileJobSchema,
   jobId: (job) => jobId.indexFile(job.fileId),
-  attempts: 5,
-  backoffMs: 2000,
+  attempts: outageRetry.attempts,
+  backoffMs: outageRetry.backoffMs,
   removeOnComplete: true,
-  // Removed at once: a failed job kept under its id would swallow the file's next index request (and
-  // FileIndexingService.filesWithQueuedJobs would count it as queued). Failures are recorded on the file.
-  removeOnFail: true,
+  // Kept to be inspected. A kept failed job's id would swallow the file's next index request, so
+  // FileIndexingService.enqueue removes it first and only live states count as queued.
+  removeOnFail: keepFailedJobs,
 } as const satisfies QueueContract<typeof indexFileJobSchema>;
 
 export const ScanQueue = {
@@ -141,10 +152,10 @@ export const ClusterQueue = {
   // Requested runs are one job per task; debounced runs get BullMQ's ids (see clusterDebounce).
   jobId: (job) => (job.trigger === 'request' && job.taskId ? jobId.clusterRequest(job.taskId) : undefined),
   // A run that fails (database restart, crash) is retried: it rolls back completely, so a retry is safe.
-  attempts: 3,
-  backoffMs: 5000,
+  attempts: outageRetry.attempts,
+  backoffMs: outageRetry.backoffMs,
   removeOnComplete: true,
-  removeOnFail: { count: 100 },
+  removeOnFail: keepFailedJobs,
 } as const satisfies QueueContract<typeof clusterDatasetJobSchema>;
 
 export const NotifyQueue = {
@@ -226,3 +237,6 @@ export function clusterDebounce(
     deduplication: { id: jobId.clusterDebounceKey(datasetId), ttl, extend: true, replace: true },
   };
 }
+
+/** States of a job that will still run (or is running). */
+export const LIVE_JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;

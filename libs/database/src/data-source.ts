@@ -7,6 +7,8 @@ export interface DatabaseOptions {
   schema: string;
   poolSize?: number;
   logging?: boolean;
+  /** Server-side `statement_timeout` of every query on the pool (0 or unset: none). */
+  statementTimeoutMs?: number;
 }
 
 /** TypeORM options shared by the apps, the migrate step and the tests. Never `synchronize`. */
@@ -25,7 +27,13 @@ export function buildDataSourceOptions(options: DatabaseOptions): DataSourceOpti
     installExtensions: false,
     migrationsRun: false,
     logging: options.logging ?? false,
-    extra: { max: options.poolSize ?? 10, options: `-c search_path=${options.schema}` },
+    extra: {
+      max: options.poolSize ?? 10,
+      options: `-c search_path=${options.schema}`,
+      // A new connection while the server is unreachable fails within this, instead of waiting on TCP.
+      connectionTimeoutMillis: 10_000,
+      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    },
   };
 }
 

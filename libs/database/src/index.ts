@@ -11,5 +11,6 @@ export * from './repositories/figure-cluster.repository';
 export * from './repositories/clustering-transaction';
 export * from './repositories/task.repository';
 export * from './repositories/access-key.repository';
+export * from './repositories/reconciliation.repository';
 export * from './repositories/outbox.repository';
 export * from './entities/json';

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { sniffDimensions } from './image-header';
 import { ImageRejectedError } from './image-rejected.error';
 import type { RawRgb, Rect } from './image-ops';
+import { INFERENCE_OPTIONS, type ResolvedInferenceOptions } from './inference.options';
 
 /** IMM refuses images with a side above 30,000 px. */
 export const MAX_IMAGE_SIDE = 30_000;
@@ -23,7 +24,16 @@ export interface ImageInfo {
  */
 @Injectable()
 export class ImageRepository {
-  constructor() {
+  private readonly maxDecodeBytes: number;
+  private readonly decodeTimeoutSeconds: number;
+
+  constructor(
+    @Optional()
+    @Inject(INFERENCE_OPTIONS)
+    options?: Pick<ResolvedInferenceOptions, 'maxDecodeBytes' | 'decodeTimeoutSeconds'>,
+  ) {
+    this.maxDecodeBytes = options?.maxDecodeBytes ?? 300_000_000;
+    this.decodeTimeoutSeconds = options?.decodeTimeoutSeconds ?? 20;
     // Every image is seen once: libvips' operation cache would only hold memory.
     sharp.cache(false);
   }
@@ -35,7 +45,10 @@ export class ImageRepository {
       meta = await this.open(buffer).metadata();
     } catch (error) {
       const sniffed = sniffDimensions(buffer);
-      if (sniffed) checkDimensions(sniffed.width, sniffed.height);
+      if (sniffed) {
+        checkDimensions(sniffed.width, sniffed.height);
+        this.checkDecodeBudget(sniffed.width, sniffed.height, 3);
+      }
       throw toRejection(error);
     }
     const format = meta.format ?? 'unknown';
@@ -47,6 +60,7 @@ export class ImageRepository {
       throw new ImageRejectedError('InvalidImage.Corrupt', 'The image header has no dimensions.');
     }
     checkDimensions(raw.width, raw.height);
+    this.checkDecodeBudget(raw.width, raw.height, bytesPerPixel(meta));
     const swap = (meta.orientation ?? 1) >= 5;
     return { width: swap ? raw.height : raw.width, height: swap ? raw.width : raw.height, format };
   }
@@ -72,11 +86,13 @@ export class ImageRepository {
   async resize(image: RawRgb, width: number, height: number): Promise<RawRgb> {
     if (width === image.width && height === image.height) return image;
     return this.toRaw(
-      sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).resize({
-        width,
-        height,
-        fit: 'fill',
-      }),
+      sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+        .timeout({ seconds: this.decodeTimeoutSeconds })
+        .resize({
+          width,
+          height,
+          fit: 'fill',
+        }),
     );
   }
 
@@ -86,8 +102,21 @@ export class ImageRepository {
       .toBuffer();
   }
 
+  /** Refuses, from the header alone, an image whose decoded pixels would exceed the decode budget. */
+  private checkDecodeBudget(width: number, height: number, bytes: number): void {
+    const needed = width * height * bytes;
+    if (needed > this.maxDecodeBytes) {
+      throw new ImageRejectedError(
+        'InvalidImage.TooLarge',
+        `The image is ${width}x${height} (${Math.round(needed / 1e6)} MB decoded); the decode budget is ${Math.round(this.maxDecodeBytes / 1e6)} MB.`,
+      );
+    }
+  }
+
   private open(buffer: Buffer): Sharp {
-    return sharp(buffer, { failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS, autoOrient: true });
+    return sharp(buffer, { failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS, autoOrient: true }).timeout({
+      seconds: this.decodeTimeoutSeconds,
+    });
   }
 
   private async toRaw(pipeline: Sharp): Promise<RawRgb> {
@@ -120,11 +149,27 @@ function checkDimensions(width: number, height: number): void {
   }
 }
 
+/** Bytes per pixel while decoding: the header's channels (at least the 3 of RGB) times the sample size. */
+function bytesPerPixel(meta: Metadata): number {
+  const sample =
+    meta.depth === 'ushort' || meta.depth === 'short'
+      ? 2
+      : meta.depth === 'float' || meta.depth === 'uint' || meta.depth === 'int'
+        ? 4
+        : meta.depth === 'double'
+          ? 8
+          : 1;
+  return Math.max(3, meta.channels ?? 3) * sample;
+}
+
 function toRejection(error: unknown): ImageRejectedError {
   if (error instanceof ImageRejectedError) return error;
   const message = error instanceof Error ? error.message : String(error);
   if (/unsupported image format/i.test(message)) {
     return new ImageRejectedError('InvalidImage.UnsupportedFormat', 'The data is not an image in a supported format.');
+  }
+  if (/^timeout/i.test(message)) {
+    return new ImageRejectedError('InvalidImage.Timeout', 'Decoding the image took longer than the decode time limit.');
   }
   if (/pixel limit/i.test(message)) {
     return new ImageRejectedError('InvalidImage.TooLarge', `The image has more than ${MAX_IMAGE_PIXELS} pixels.`);

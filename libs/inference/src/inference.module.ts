@@ -42,5 +42,5 @@ export class InferenceModule {
 /** Builds a pipeline without Nest (benchmarks, worker threads, scripts). */
 export function createFacePipeline(options: InferenceOptions): FacePipeline {
   const resolved = resolveInferenceOptions(options);
-  return new FacePipeline(new ImageRepository(), new InferenceRepository(resolved), resolved);
+  return new FacePipeline(new ImageRepository(resolved), new InferenceRepository(resolved), resolved);
 }

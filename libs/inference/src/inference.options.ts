@@ -21,6 +21,13 @@ export interface InferenceOptions {
   embeddingChannelOrder?: 'bgr' | 'rgb';
   /** Apply the exact CPU graph rewrites of model-rewrite.ts before loading (default true; false = models as shipped). */
   rewriteModels?: boolean;
+  /**
+   * Decode budget: an image whose header declares more than this many bytes of decoded pixels (width x height x
+   * bytes per pixel) is refused before decoding. Default 300 MB (100 megapixels of 8-bit RGB).
+   */
+  maxDecodeBytes?: number;
+  /** Longest one libvips decode may run before the image is refused (seconds). Default 20. */
+  decodeTimeoutSeconds?: number;
   /** Folder with the fr_*.onnx files; default: the faceplugin-face-recognition-js package's model folder. */
   modelDir?: string;
   /**
@@ -46,6 +53,8 @@ export function resolveInferenceOptions(options: InferenceOptions): ResolvedInfe
     attributes: options.attributes ?? ALL_FACE_ATTRIBUTES,
     embeddingChannelOrder: options.embeddingChannelOrder ?? 'bgr',
     rewriteModels: options.rewriteModels ?? true,
+    maxDecodeBytes: options.maxDecodeBytes ?? 300_000_000,
+    decodeTimeoutSeconds: options.decodeTimeoutSeconds ?? 20,
     modelDir: options.modelDir,
     ageGenderModel: options.ageGenderModel ?? 'face-api',
   };

@@ -20,7 +20,8 @@ import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { z } from 'zod';
 import { BindingResponse, EmptyResponse, ListBindingsResponse } from '../common/imm-responses';
-import { decodeNextToken, encodeNextToken, keysetPage } from '../common/next-token';
+import { keysetPage, NextTokenCodec } from '../common/next-token';
+import { FileIndexingService } from '../files/file-indexing.service';
 import { ResourceLookupService } from '../common/resource-lookup.service';
 import { datasetLimit } from '../datasets/dataset.mapper';
 import { FileService } from '../files/file.service';
@@ -38,10 +39,13 @@ export class BindingService {
     private readonly storage: StorageRepository,
     private readonly files: FileService,
     @InjectQueue(QueueName.Scan) private readonly scanQueue: Queue<ScanBindingJob>,
+    private readonly tokens: NextTokenCodec,
+    private readonly indexing: FileIndexingService,
   ) {}
 
   /** CreateBinding: records the binding and enqueues its one full scan; then bucket notifications keep it current. */
   async create(projectName: string, datasetName: string, uri: string): Promise<BindingResponse> {
+    this.indexing.checkBucket(uri);
     const { project, dataset } = await this.lookup.dataset(projectName, datasetName);
     const parsed = parseStorageUri(uri)!;
     const maxBindings = datasetLimit(dataset.settings, 'DatasetMaxBindCount') ?? 10;
@@ -74,12 +78,12 @@ export class BindingService {
   async list(request: ListBindingsRequest): Promise<ListBindingsResponse> {
     const { project, dataset } = await this.lookup.dataset(request.ProjectName, request.DatasetName);
     const limit = request.MaxResults || 100;
-    const cursor = decodeNextToken(request.NextToken, bindingCursor);
+    const cursor = this.tokens.decode(request.NextToken, ['ListBindings', dataset.id], bindingCursor);
     const rows = await this.bindings.list(dataset.id, { after: cursor?.u, limit: limit + 1 });
     const { page, continueAfter } = keysetPage(rows, limit);
     return {
       Bindings: page.map((b) => toImmBinding(b, { projectName: project.name, datasetName: dataset.name })),
-      NextToken: continueAfter ? encodeNextToken({ u: continueAfter.uri }) : '',
+      NextToken: continueAfter ? this.tokens.encode(['ListBindings', dataset.id], { u: continueAfter.uri }) : '',
     };
   }
 

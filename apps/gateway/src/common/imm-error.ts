@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, ErrorCodeTable } from '@app/contracts';
+import { DomainError, ErrorCode, ErrorCodeTable, unavailableKind } from '@app/contracts';
 import { HttpException } from '@nestjs/common';
 
 export interface ImmErrorBody {
@@ -26,6 +26,20 @@ const internalError = (): MappedError => immError(ErrorCode.InternalError, 'An i
  */
 export function mapError(error: unknown, path = ''): MappedError {
   if (error instanceof DomainError) return { status: error.status, code: error.code, message: error.message };
+  switch (unavailableKind(error)) {
+    case 'timeout':
+      return immError(
+        ErrorCode.ServiceUnavailable,
+        'The request took longer than the database statement timeout (DATABASE_STATEMENT_TIMEOUT_MS).',
+      );
+    case 'unavailable':
+      return immError(
+        ErrorCode.ServiceUnavailable,
+        'The service is temporarily unavailable (a dependency is unreachable); retry later.',
+      );
+    case undefined:
+      break;
+  }
   if (error instanceof HttpException) {
     const status = error.getStatus();
     if (status === 404) {

@@ -24,6 +24,8 @@ export class ImmExceptionFilter implements ExceptionFilter {
       );
     }
     if (res.headersSent) return;
+    // A dependency outage or overload: clients (and IMM SDKs) retry after a pause.
+    if (mapped.status === 503) res.setHeader('Retry-After', '5');
     const body: ImmErrorBody = { RequestId: requestId, Code: mapped.code, Message: mapped.message };
     res.status(mapped.status).json(body);
   }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DomainError } from '@app/contracts';
 import { findNulString, formatPath, parseBody } from './validation';
-import { decodeNextToken, encodeNextToken } from './next-token';
+import { NextTokenCodec } from './next-token';
 import { mapBodyParserError, mapError } from './imm-error';
 import { presentedKey } from './api-key.guard';
 
@@ -53,21 +53,60 @@ describe('IMM request validation', () => {
 
 describe('NextToken', () => {
   const cursor = z.strictObject({ p: z.string() });
+  const codec = new NextTokenCodec({ NEXT_TOKEN_SECRET: 'k'.repeat(32) });
+  const scope = ['ListDatasets', 'project-a'];
+  const invalid = { code: 'InvalidNextToken', status: 400 };
+
   it('round-trips and rejects tampering', () => {
-    expect(decodeNextToken(encodeNextToken({ p: 'abc' }), cursor)).toEqual({ p: 'abc' });
-    expect(decodeNextToken('', cursor)).toBeUndefined();
+    expect(codec.decode(codec.encode(scope, { p: 'abc' }), scope, cursor)).toEqual({ p: 'abc' });
+    expect(codec.decode('', scope, cursor)).toBeUndefined();
     for (const bad of [
       '!!',
-      encodeNextToken({ p: 1 }),
-      encodeNextToken({ p: 'a', q: 1 }),
+      codec.encode(scope, { p: 1 }),
+      codec.encode(scope, { p: 'a', q: 1 }),
       Buffer.from('{').toString('base64url'),
     ]) {
-      expect(errorOf(() => decodeNextToken(bad, cursor))).toMatchObject({ code: 'InvalidNextToken', status: 400 });
+      expect(errorOf(() => codec.decode(bad, scope, cursor))).toMatchObject(invalid);
+    }
+  });
+
+  it('refuses a forged token, one signed with another key and one of another scope', () => {
+    const payload = Buffer.from(JSON.stringify({ p: 'abc' })).toString('base64url');
+    const genuine = codec.encode(scope, { p: 'abc' });
+    const otherKey = new NextTokenCodec({ NEXT_TOKEN_SECRET: 'x'.repeat(32) });
+    for (const bad of [
+      payload,
+      `${payload}.${'A'.repeat(43)}`,
+      `${Buffer.from(JSON.stringify({ p: 'abd' })).toString('base64url')}.${genuine.split('.')[1]}`,
+      otherKey.encode(scope, { p: 'abc' }),
+      codec.encode(['ListDatasets', 'project-b'], { p: 'abc' }),
+      codec.encode(['ListDatasets', 'project-', 'a'], { p: 'abc' }),
+    ]) {
+      expect(errorOf(() => codec.decode(bad, scope, cursor))).toMatchObject(invalid);
     }
   });
 });
 
 describe('error mapping', () => {
+  it('maps an unreachable or overloaded dependency to 503 ServiceUnavailable, nothing else', () => {
+    const withCode = (message: string, code: string): Error => Object.assign(new Error(message), { code });
+    const wrapped = (code: string): Error =>
+      Object.assign(new Error('query failed'), { driverError: withCode('terminating connection', code) });
+    for (const error of [
+      withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'),
+      wrapped('57P01'),
+      wrapped('08006'),
+      wrapped('53300'),
+      new Error('Connection terminated unexpectedly'),
+      new Error('Connection is closed.'),
+    ]) {
+      expect(mapError(error)).toMatchObject({ status: 503, code: 'ServiceUnavailable' });
+    }
+    expect(mapError(wrapped('57014')).message).toContain('DATABASE_STATEMENT_TIMEOUT_MS');
+    expect(mapError(wrapped('23505'))).toMatchObject({ status: 500, code: 'InternalError' });
+    expect(mapError(withCode('boom', 'ERR_SOMETHING'))).toMatchObject({ status: 500, code: 'InternalError' });
+  });
+
   it('never exposes internals', () => {
     expect(mapError(new Error('select * from secret'))).toEqual({
       status: 500,

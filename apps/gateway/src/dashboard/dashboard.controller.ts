@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Param, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { IMAGE_CSP } from './dashboard-headers.middleware';
 import { DashboardRenderer } from './dashboard.renderer';
 import { CLUSTER_SORTS, DashboardService } from './dashboard.service';
 
@@ -90,6 +91,7 @@ export class DashboardController {
   async thumbnail(@Param('figureId') figureId: string, @Res() res: Response): Promise<void> {
     const jpeg = await this.service.thumbnail(figureId);
     res.type('image/jpeg').setHeader('Cache-Control', 'private, max-age=3600');
+    res.setHeader('Content-Security-Policy', IMAGE_CSP);
     res.send(jpeg);
   }
 
@@ -97,6 +99,7 @@ export class DashboardController {
   async image(@Param('fileId') fileId: string, @Res() res: Response): Promise<void> {
     const image = await this.service.image(fileId);
     res.type(image.contentType).setHeader('Cache-Control', 'private, max-age=300');
+    res.setHeader('Content-Security-Policy', IMAGE_CSP);
     res.send(image.body);
   }
 }

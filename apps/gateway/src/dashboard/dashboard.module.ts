@@ -1,9 +1,11 @@
+import { APP_CONFIG, GatewayConfig } from '@app/config';
 import { QueueName } from '@app/contracts';
 import { getQueueToken } from '@nestjs/bullmq';
 import { Inject, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { Router } from 'express';
 import { DashboardAuthMiddleware } from './dashboard-auth.middleware';
+import { DashboardHeadersMiddleware } from './dashboard-headers.middleware';
 import { DashboardController } from './dashboard.controller';
 import { DashboardRenderer } from './dashboard.renderer';
 import { DashboardService } from './dashboard.service';
@@ -22,10 +24,12 @@ const queueNames = Object.values(QueueName);
     DashboardService,
     DashboardRenderer,
     DashboardAuthMiddleware,
+    DashboardHeadersMiddleware,
     {
       provide: QUEUE_BOARD,
-      inject: queueNames.map((name) => getQueueToken(name)),
-      useFactory: (...queues: Queue[]) => createQueueBoardRouter(queues),
+      inject: [APP_CONFIG, ...queueNames.map((name) => getQueueToken(name))],
+      useFactory: (config: GatewayConfig, ...queues: Queue[]) =>
+        createQueueBoardRouter(queues, config.QUEUE_BOARD_WRITABLE),
     },
   ],
 })
@@ -33,7 +37,7 @@ export class DashboardModule implements NestModule {
   constructor(@Inject(QUEUE_BOARD) private readonly board: Router) {}
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(DashboardAuthMiddleware).forRoutes('dashboard', 'dashboard/{*path}');
+    consumer.apply(DashboardHeadersMiddleware, DashboardAuthMiddleware).forRoutes('dashboard', 'dashboard/{*path}');
     consumer.apply(DashboardAuthMiddleware, this.board).forRoutes(QUEUE_BOARD_PATH, `${QUEUE_BOARD_PATH}/{*path}`);
   }
 }

@@ -158,9 +158,14 @@ export class DashboardService {
   /** The original image, read from the object store. */
   async image(fileId: string): Promise<{ body: Buffer; contentType: string }> {
     const file = uuid.test(fileId) ? await this.files.findById(fileId) : null;
-    if (!file) throw new ResourceNotFoundError(`The file ${fileId} does not exist.`);
+    // Only an indexed image, with the type its decoder found, never the type the object was stored with.
+    const contentType = file?.status === 'indexed' && file.imageFormat ? imageTypes.get(file.imageFormat) : undefined;
+    if (!file || !contentType) throw new ResourceNotFoundError(`The file ${fileId} is not an indexed image.`);
     const object = await this.storage.get(file.bucket, file.objectKey, MAX_IMAGE_BYTES);
-    return { body: object.body, contentType: object.contentType ?? file.contentType ?? 'application/octet-stream' };
+    if (file.etag && object.etag !== file.etag) {
+      throw new ResourceNotFoundError(`The object of file ${fileId} changed since it was indexed.`);
+    }
+    return { body: object.body, contentType };
   }
 
   private async withFaces(files: FileEntity[]): Promise<ImageWithFaces[]> {
@@ -168,6 +173,17 @@ export class DashboardService {
     return files.map((file) => ({ file, faces: figures.filter((g) => g.fileId === file.id) }));
   }
 }
+
+/** Decoded formats (ImageRepository) -> the content type they are served with. */
+const imageTypes = new Map([
+  ['jpeg', 'image/jpeg'],
+  ['png', 'image/png'],
+  ['webp', 'image/webp'],
+  ['gif', 'image/gif'],
+  ['tiff', 'image/tiff'],
+  ['heif', 'image/heif'],
+  ['avif', 'image/avif'],
+]);
 
 export function encodeCursor(value: string | number, id: string): string {
   return Buffer.from(JSON.stringify([value, id])).toString('base64url');

@@ -6,12 +6,15 @@ import type { Router } from 'express';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 
-/** bull-board's UI and API for the given queues, as an Express router mounted at QUEUE_BOARD_PATH. */
-export function createQueueBoardRouter(queues: Queue[]): Router {
+/**
+ * bull-board's UI and API for the given queues, as an Express router mounted at QUEUE_BOARD_PATH. Read-only
+ * (no retry, promote, clean or remove) unless `writable` (QUEUE_BOARD_WRITABLE).
+ */
+export function createQueueBoardRouter(queues: Queue[], writable = false): Router {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(QUEUE_BOARD_PATH);
   createBullBoard({
-    queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: false })),
+    queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: !writable })),
     serverAdapter,
     options: { uiConfig: { boardTitle: 'facecluster queues' } },
   });

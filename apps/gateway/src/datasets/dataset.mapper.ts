@@ -28,6 +28,6 @@ export function toImmDataset(projectName: string, dataset: DatasetEntity, counts
 
 /** Effective limit of a dataset: its own setting, else the project's, else none. */
 export function datasetLimit(settings: Record<string, number | string>, key: string): number | undefined {
-  const value = settings[key];
+  const value = Object.hasOwn(settings, key) ? settings[key] : undefined;
   return typeof value === 'number' && value > 0 ? value : undefined;
 }

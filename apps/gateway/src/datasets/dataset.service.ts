@@ -3,7 +3,7 @@ import { DatasetRepository } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { DatasetResponse, EmptyResponse, ListDatasetsResponse } from '../common/imm-responses';
-import { cursorPart, decodeNextToken, encodeNextToken, keysetPage } from '../common/next-token';
+import { cursorPart, keysetPage, NextTokenCodec } from '../common/next-token';
 import { ResourceLookupService } from '../common/resource-lookup.service';
 import { datasetLimitKeys } from '../projects/project.dto';
 import { CreateDatasetRequest, ListDatasetsRequest, UpdateDatasetRequest } from './dataset.dto';
@@ -16,6 +16,7 @@ export class DatasetService {
   constructor(
     private readonly datasets: DatasetRepository,
     private readonly lookup: ResourceLookupService,
+    private readonly tokens: NextTokenCodec,
   ) {}
 
   async create(request: CreateDatasetRequest): Promise<DatasetResponse> {
@@ -56,12 +57,12 @@ export class DatasetService {
   async list(request: ListDatasetsRequest): Promise<ListDatasetsResponse> {
     const project = await this.lookup.project(request.ProjectName);
     const limit = request.MaxResults || 100;
-    const cursor = decodeNextToken(request.NextToken, datasetCursor);
+    const cursor = this.tokens.decode(request.NextToken, ['ListDatasets', project.id], datasetCursor);
     const rows = await this.datasets.list(project.id, { prefix: request.Prefix, after: cursor?.d, limit: limit + 1 });
     const { page, continueAfter } = keysetPage(rows, limit);
     return {
       Datasets: page.map((d) => toImmDataset(project.name, d)),
-      NextToken: continueAfter ? encodeNextToken({ d: continueAfter.name }) : '',
+      NextToken: continueAfter ? this.tokens.encode(['ListDatasets', project.id], { d: continueAfter.name }) : '',
     };
   }
 

@@ -62,7 +62,12 @@ export const updateFigureClusterSchema = z.strictObject({
     ObjectId: objectId,
     Name: z.string().max(128, 'must be at most 128 characters').optional(),
     CustomLabels: customLabels.optional(),
-    MetaLockVersion: z.number().int().min(0).optional(),
+    MetaLockVersion: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .optional(), // int4, as IMM bounds it
   }),
 });
 export type UpdateFigureClusterRequest = z.infer<typeof updateFigureClusterSchema>;

@@ -31,7 +31,7 @@ import {
   QueryFigureClustersResponse,
 } from '../common/imm-responses';
 import { isoTime, toRange } from '../common/imm-schemas';
-import { decodeNextToken, encodeNextToken, keysetPage } from '../common/next-token';
+import { keysetPage, NextTokenCodec } from '../common/next-token';
 import { ResourceLookupService } from '../common/resource-lookup.service';
 import {
   CreateFigureClusteringTaskRequest,
@@ -53,7 +53,7 @@ function cursorValueFits(value: string | number, sort: ClusterSortField): boolea
   switch (sort) {
     case 'FaceCount':
     case 'ImageCount':
-      return typeof value === 'number';
+      return typeof value === 'number' && value >= 0 && value <= 2 ** 31 - 1; // int4 columns
     case 'CreateTime':
     case 'UpdateTime':
       return typeof value === 'string' && isoTime.safeParse(value).success;
@@ -77,6 +77,7 @@ export class FigureClusterService {
     private readonly search: FileSearchRepository,
     private readonly taskService: TaskService,
     @InjectQueue(QueueName.Cluster) private readonly clusterQueue: Queue<ClusterDatasetJob>,
+    private readonly tokens: NextTokenCodec,
   ) {}
 
   /** CreateFigureClusteringTask: records the task and queues a clustering run of the dataset. */
@@ -100,9 +101,10 @@ export class FigureClusterService {
   async query(request: QueryFigureClustersRequest): Promise<QueryFigureClustersResponse> {
     const sort: ClusterSortField = request.Sort ?? 'CreateTime';
     const order = (request.Order ?? 'asc').toUpperCase() as 'ASC' | 'DESC';
-    const cursor = decodeNextToken(request.NextToken, clusterCursor);
+    const tokenScope = ['QueryFigureClusters', request.ProjectName, request.DatasetName];
+    const cursor = this.tokens.decode(request.NextToken, tokenScope, clusterCursor);
     if (cursor && (cursor.s !== sort || cursor.o !== order || !cursorValueFits(cursor.v, sort))) {
-      throw new InvalidArgumentError('The parameter NextToken does not belong to this query.', 'InvalidNextToken');
+      throw new DomainError(ErrorCode.InvalidNextToken, 'The parameter NextToken does not belong to this query.');
     }
     const { project, dataset } = await this.lookup.dataset(request.ProjectName, request.DatasetName);
     const limit = request.MaxResults || 100;
@@ -122,7 +124,9 @@ export class FigureClusterService {
     const { page, continueAfter: last } = keysetPage(rows, limit);
     return {
       FigureClusters: await this.withCovers(page, { projectName: project.name, datasetName: dataset.name }),
-      NextToken: last ? encodeNextToken({ s: sort, o: order, v: clusterSortValue(last, sort), i: last.id }) : '',
+      NextToken: last
+        ? this.tokens.encode(tokenScope, { s: sort, o: order, v: clusterSortValue(last, sort), i: last.id })
+        : '',
       // IMM's response model always has TotalCount; WithTotalCount is accepted and a count is always cheap here.
       TotalCount: await this.clusters.count(filters),
     };

@@ -1,20 +1,48 @@
-import { addJobs, IndexFileJob, IndexQueue, JobName, jobId, parseStorageUri, QueueName } from '@app/contracts';
+import { allowedBuckets, APP_CONFIG, GatewayConfig } from '@app/config';
+import {
+  addJobs,
+  IndexFileJob,
+  IndexQueue,
+  InvalidArgumentError,
+  JobName,
+  jobId,
+  LIVE_JOB_STATES,
+  parseStorageUri,
+  QueueName,
+} from '@app/contracts';
 import { FileEntity, FileRepository, PendingFileInput } from '@app/database';
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { InputFile } from './file.dto';
 
 /** Records files as pending and enqueues their index jobs (shared by IndexFileMeta and bucket notifications). */
 @Injectable()
 export class FileIndexingService {
+  private readonly buckets: string[];
+
   constructor(
+    @Inject(APP_CONFIG) config: GatewayConfig,
     private readonly files: FileRepository,
     @InjectQueue(QueueName.Index) private readonly indexQueue: Queue<IndexFileJob>,
-  ) {}
+  ) {
+    this.buckets = allowedBuckets(config);
+  }
+
+  /** Refuses a URI whose bucket the deployment does not allow (S3_ALLOWED_BUCKETS), before anything is written. */
+  checkBucket(uri: string): void {
+    const parsed = parseStorageUri(uri);
+    if (parsed && !this.buckets.includes(parsed.bucket)) {
+      throw new InvalidArgumentError(
+        `The bucket ${parsed.bucket} of URI ${uri.slice(0, 256)} is not one this service may read (S3_ALLOWED_BUCKETS).`,
+        'InvalidURI',
+      );
+    }
+  }
 
   /** Upserts the files as pending; returns them in input order. */
   recordPending(datasetId: string, inputs: Array<InputFile & { UserData?: string }>): Promise<FileEntity[]> {
+    inputs.forEach((input) => this.checkBucket(input.URI));
     const rows: PendingFileInput[] = inputs.map((input) => {
       const parsed = parseStorageUri(input.URI)!;
       const extra: Record<string, string> = {};
@@ -38,14 +66,23 @@ export class FileIndexingService {
   /** Ids of files that already have an index job waiting or running (that job will index them). */
   async filesWithQueuedJobs(fileIds: string[]): Promise<Set<string>> {
     const found = new Set<string>();
-    const jobs = await Promise.all(fileIds.map((id) => this.indexQueue.getJob(jobId.indexFile(id))));
-    jobs.forEach((job, i) => {
-      if (job) found.add(fileIds[i]);
+    const states = await Promise.all(fileIds.map((id) => this.indexQueue.getJobState(jobId.indexFile(id))));
+    states.forEach((state, i) => {
+      if ((LIVE_JOB_STATES as readonly string[]).includes(state)) found.add(fileIds[i]);
     });
     return found;
   }
 
   async enqueue(files: FileEntity[], taskId?: string): Promise<void> {
+    if (files.length === 0) return;
+    // A failed job is kept under the same id (IndexQueue.removeOnFail) and would make the add a no-op.
+    await Promise.all(
+      files.map(async (file) => {
+        if ((await this.indexQueue.getJobState(jobId.indexFile(file.id))) === 'failed') {
+          await this.indexQueue.remove(jobId.indexFile(file.id)).catch(() => 0);
+        }
+      }),
+    );
     await addJobs(
       this.indexQueue,
       IndexQueue,

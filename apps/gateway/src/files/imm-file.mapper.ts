@@ -90,13 +90,15 @@ export function selectFields(immFile: ImmFile, withFields: string[] | undefined)
   const figureFields: string[] = [];
   for (const field of withFields) {
     if (field.startsWith('Figures.')) figureFields.push(field.slice('Figures.'.length));
-    else if (field in file) out[field] = file[field];
+    else if (Object.hasOwn(file, field)) out[field] = file[field];
   }
   if (figureFields.length > 0 && Array.isArray(file['Figures'])) {
     const figures = file['Figures'] as Array<Record<string, unknown>>;
     const keep = out['Figures'] === undefined;
     if (keep)
-      out['Figures'] = figures.map((f) => Object.fromEntries(figureFields.filter((k) => k in f).map((k) => [k, f[k]])));
+      out['Figures'] = figures.map((f) =>
+        Object.fromEntries(figureFields.filter((k) => Object.hasOwn(f, k)).map((k) => [k, f[k]])),
+      );
   }
   return out;
 }

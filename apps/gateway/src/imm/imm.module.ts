@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { BindingController } from '../bindings/binding.controller';
 import { BindingService } from '../bindings/binding.service';
+import { NextTokenCodec } from '../common/next-token';
 import { ResourceLookupService } from '../common/resource-lookup.service';
 import { DatasetController } from '../datasets/dataset.controller';
 import { DatasetService } from '../datasets/dataset.service';
@@ -9,6 +11,7 @@ import { FigureClusterService } from '../figure-clusters/figure-cluster.service'
 import { FileIndexingService } from '../files/file-indexing.service';
 import { FileController } from '../files/file.controller';
 import { FileService } from '../files/file.service';
+import { NotificationEndpointInterceptor } from '../notifications/notification-endpoint.interceptor';
 import { NotificationProcessor } from '../notifications/notification.processor';
 import { OutboxRelayService } from '../notifications/outbox-relay.service';
 import { TaskEventsController } from '../notifications/task-events.controller';
@@ -37,6 +40,7 @@ import { TaskService } from '../tasks/task.service';
     TaskEventsController,
   ],
   providers: [
+    NextTokenCodec,
     ResourceLookupService,
     ProjectService,
     DatasetService,
@@ -51,6 +55,7 @@ import { TaskService } from '../tasks/task.service';
     OutboxRelayService,
     NotificationProcessor,
     WebhookClient,
+    { provide: APP_INTERCEPTOR, useClass: NotificationEndpointInterceptor },
   ],
 })
 export class ImmModule {}

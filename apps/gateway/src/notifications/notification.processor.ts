@@ -2,7 +2,7 @@ import { DeliverNotificationJob, NotifyQueue, parseJob, QueueName } from '@app/c
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
-import { WebhookClient } from './webhook.client';
+import { WebhookClient, WebhookRefusedError } from './webhook.client';
 
 /** Delivers IMM task notifications to HTTP endpoints; BullMQ retries failures with exponential backoff. */
 @Processor(QueueName.Notify, { concurrency: 4 })
@@ -15,7 +15,11 @@ export class NotificationProcessor extends WorkerHost {
 
   async process(job: Job<DeliverNotificationJob>): Promise<void> {
     const data = parseJob(NotifyQueue, job.data);
-    const status = await this.webhook.post(data.endpoint, data.body);
+    const status = await this.webhook.post(data.endpoint, data.body).catch((error: unknown) => {
+      // An endpoint the address policy refuses stays refused: no retry.
+      if (error instanceof WebhookRefusedError) throw new UnrecoverableError(error.message);
+      throw error;
+    });
     if (status >= 200 && status < 300) {
       this.logger.log(`Delivered ${data.body.type} (job ${job.id}) with HTTP ${status}`);
       return;

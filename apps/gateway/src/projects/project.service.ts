@@ -3,7 +3,7 @@ import { ProjectRepository } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { EmptyResponse, ListProjectsResponse, ProjectResponse } from '../common/imm-responses';
-import { cursorPart, decodeNextToken, encodeNextToken, keysetPage } from '../common/next-token';
+import { cursorPart, keysetPage, NextTokenCodec } from '../common/next-token';
 import { ResourceLookupService } from '../common/resource-lookup.service';
 import { CreateProjectRequest, datasetLimitKeys, ListProjectsRequest } from './project.dto';
 import { toImmProject } from './project.mapper';
@@ -15,6 +15,7 @@ export class ProjectService {
   constructor(
     private readonly projects: ProjectRepository,
     private readonly lookup: ResourceLookupService,
+    private readonly tokens: NextTokenCodec,
   ) {}
 
   async create(request: CreateProjectRequest): Promise<ProjectResponse> {
@@ -43,7 +44,7 @@ export class ProjectService {
   /** `only`: the names an AccessKey is limited to (null = every project). */
   async list(request: ListProjectsRequest, only: readonly string[] | null = null): Promise<ListProjectsResponse> {
     const limit = request.MaxResults || 100;
-    const cursor = decodeNextToken(request.NextToken, projectCursor);
+    const cursor = this.tokens.decode(request.NextToken, ['ListProjects'], projectCursor);
     const rows = await this.projects.list({
       prefix: request.Prefix,
       after: cursor?.p,
@@ -57,7 +58,7 @@ export class ProjectService {
     );
     return {
       Projects: visible.map((p) => toImmProject(p)),
-      NextToken: continueAfter ? encodeNextToken({ p: continueAfter.name }) : '',
+      NextToken: continueAfter ? this.tokens.encode(['ListProjects'], { p: continueAfter.name }) : '',
     };
   }
 

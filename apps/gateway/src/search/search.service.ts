@@ -2,12 +2,12 @@ import { FileRepository, FileSearchRepository } from '@app/database';
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { SimpleQueryResponse } from '../common/imm-responses';
-import { decodeNextToken, encodeNextToken } from '../common/next-token';
+import { NextTokenCodec } from '../common/next-token';
 import { ResourceLookupService } from '../common/resource-lookup.service';
 import { figuresByFile, selectFields, toImmFile } from '../files/imm-file.mapper';
 import { SimpleQueryRequest } from './search.dto';
 import { cursorKeysFit, parseAggregations, parseSimpleQuery, parseSort, sortSignature } from './simple-query.parser';
-import { InvalidArgumentError } from '@app/contracts';
+import { DomainError, ErrorCode } from '@app/contracts';
 
 const searchCursor = z.strictObject({
   s: z.string().max(512),
@@ -21,6 +21,7 @@ export class SearchService {
     private readonly lookup: ResourceLookupService,
     private readonly search: FileSearchRepository,
     private readonly files: FileRepository,
+    private readonly tokens: NextTokenCodec,
   ) {}
 
   /** SimpleQuery: files matching an IMM query (keyset-paged), or aggregations over them. */
@@ -29,9 +30,10 @@ export class SearchService {
     const condition = parseSimpleQuery(request.Query);
     const sort = parseSort(request.Sort, request.Order);
     const aggregations = parseAggregations(request.Aggregations);
-    const cursor = decodeNextToken(request.NextToken, searchCursor);
+    const tokenScope = ['SimpleQuery', request.ProjectName, request.DatasetName];
+    const cursor = this.tokens.decode(request.NextToken, tokenScope, searchCursor);
     if (cursor && (cursor.s !== sortSignature(sort) || !cursorKeysFit(cursor.k, sort))) {
-      throw new InvalidArgumentError('The parameter NextToken does not belong to this query.', 'InvalidNextToken');
+      throw new DomainError(ErrorCode.InvalidNextToken, 'The parameter NextToken does not belong to this query.');
     }
     const { project, dataset } = await this.lookup.dataset(request.ProjectName, request.DatasetName);
     const scope = { datasetId: dataset.id, condition };
@@ -64,7 +66,9 @@ export class SearchService {
     return {
       Files: rows.map((file) => selectFields(toImmFile(file, figures.get(file.id) ?? [], names), request.WithFields)),
       Aggregations: [],
-      NextToken: page.next ? encodeNextToken({ s: sortSignature(sort), k: page.next.keys, i: page.next.id }) : '',
+      NextToken: page.next
+        ? this.tokens.encode(tokenScope, { s: sortSignature(sort), k: page.next.keys, i: page.next.id })
+        : '',
       ...(request.WithoutTotalHits ? {} : { TotalHits: await this.search.count(scope) }),
     };
   }

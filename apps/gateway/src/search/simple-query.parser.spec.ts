@@ -1,6 +1,7 @@
 import { DomainError } from '@app/contracts';
 import {
   cursorKeysFit,
+  MAX_OR_OPERATIONS,
   MAX_QUERY_CONDITIONS,
   parseAggregations,
   parseSimpleQuery,
@@ -164,5 +165,40 @@ describe('cursorKeysFit', () => {
     expect(cursorKeysFit(['abc', '2026-11-28 23:00:22+00', 'x'], sort)).toBe(false);
     expect(cursorKeysFit(['1', 'yesterday', 'x'], sort)).toBe(false);
     expect(cursorKeysFit(['1'], sort)).toBe(false);
+  });
+
+  it('bounds integers as the columns do (int4, and Size a safe integer)', () => {
+    const width = parseSort('ImageWidth', undefined);
+    expect(cursorKeysFit([String(2 ** 31 - 1)], width)).toBe(true);
+    expect(cursorKeysFit([String(2 ** 31)], width)).toBe(false);
+    expect(cursorKeysFit(['1.5'], width)).toBe(false);
+    const size = parseSort('Size', undefined);
+    expect(cursorKeysFit([String(2 ** 53 - 1)], size)).toBe(true);
+    expect(cursorKeysFit([String(2 ** 53 + 2)], size)).toBe(false);
+    expect(cursorKeysFit(['99999999999999999999'], size)).toBe(false);
+  });
+});
+
+describe('prototype names', () => {
+  it.each(['constructor', '__proto__', 'hasOwnProperty', 'toString'])('%s is an unknown field everywhere', (name) => {
+    expect(errorOf(() => parseSimpleQuery({ Field: name, Operation: 'eq', Value: 'x' })).message).toContain(
+      'Query.Field',
+    );
+    expect(errorOf(() => parseSort(name, undefined)).message).toContain('Sort');
+    expect(errorOf(() => parseAggregations([{ Field: name, Operation: 'count' }])).message).toContain(
+      'Aggregations[0].Field',
+    );
+  });
+});
+
+describe('or budget', () => {
+  const or = (subs: object[]) => ({ Operation: 'or', SubQueries: subs });
+  const leaf = { Field: 'Size', Operation: 'exist' };
+  it(`allows ${MAX_OR_OPERATIONS} or operations and refuses one more`, () => {
+    const ors = (n: number) => ({ Operation: 'and', SubQueries: Array.from({ length: n }, () => or([leaf, leaf])) });
+    expect(() => parseSimpleQuery(ors(MAX_OR_OPERATIONS))).not.toThrow();
+    expect(errorOf(() => parseSimpleQuery(ors(MAX_OR_OPERATIONS + 1))).message).toContain(
+      `at most ${MAX_OR_OPERATIONS} or operations`,
+    );
   });
 });

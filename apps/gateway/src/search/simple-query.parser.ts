@@ -16,6 +16,8 @@ import type {
 } from '@app/database';
 import { isFigureCondition } from '@app/database';
 
+const MAX_INT4 = 2 ** 31 - 1;
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const MIN_TIME = Date.parse('1900-01-01T00:00:00Z');
 const MAX_TIME = Date.parse('9999-12-31T23:59:59Z');
 
@@ -26,7 +28,8 @@ export function cursorKeysFit(keys: string[], sort: SearchSort[]): boolean {
     const key = keys[i];
     switch (fileColumnTypes[s.column]) {
       case 'number':
-        return /^-?\d{1,20}(\.\d{1,20})?$/.test(key);
+        // The numeric file columns are integers: int4, and Size an int8 that never exceeds a safe integer.
+        return /^-?\d{1,16}$/.test(key) && Math.abs(Number(key)) <= (s.column === 'size' ? MAX_SAFE : MAX_INT4);
       case 'time': {
         if (key === '-infinity') return true;
         const match = /^(\d{4})-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/.exec(key);
@@ -46,6 +49,12 @@ export function cursorKeysFit(keys: string[], sort: SearchSort[]): boolean {
 
 export const MAX_QUERY_DEPTH = 5;
 export const MAX_QUERY_CONDITIONS = 100;
+/**
+ * `or` operations in one query. A disjunction is evaluated for every file of the dataset (no index serves it),
+ * and nested disjunctions are what made one request hold a database core for seconds; a flat `or` of up to 99
+ * conditions stays allowed. The statement timeout is the backstop for anything this misses.
+ */
+export const MAX_OR_OPERATIONS = 10;
 export const MAX_SORT_FIELDS = 5;
 export const MAX_AGGREGATIONS = 10;
 const MAX_VALUE_LENGTH = 1024;
@@ -116,12 +125,17 @@ interface ResolvedField {
   type: ColumnType;
 }
 
+/** A field table entry by name, own properties only: `constructor` or `__proto__` are names like any other. */
+function own<T>(table: Record<string, T>, name: string): T | undefined {
+  return Object.hasOwn(table, name) ? table[name] : undefined;
+}
+
 function resolveField(name: unknown, path: string): ResolvedField {
   if (typeof name !== 'string' || name.length === 0) fail(path, 'must be a non-empty string');
   if (name.length > 256) fail(path, 'must be at most 256 characters');
-  const file = fileFields[name];
+  const file = own(fileFields, name);
   if (file) return { field: { scope: 'file', column: file.column }, type: file.type };
-  const figure = figureFields[name];
+  const figure = own(figureFields, name);
   if (figure) return { field: { scope: 'figure', column: figure.column }, type: figure.type };
   if (name.startsWith('CustomLabels.')) {
     const key = name.slice('CustomLabels.'.length);
@@ -157,6 +171,7 @@ function parseValue(raw: unknown, type: ColumnType, path: string): SearchValue {
 
 interface Budget {
   conditions: number;
+  orOperations: number;
 }
 
 function parseNode(raw: unknown, path: string, depth: number, budget: Budget, insideNested: boolean): SearchCondition {
@@ -180,6 +195,9 @@ function parseNode(raw: unknown, path: string, depth: number, budget: Budget, in
     const subs = node['SubQueries'];
     if (!Array.isArray(subs) || subs.length === 0) fail(`${path}.SubQueries`, `${op} needs at least one sub-query`);
     if (subs.length > MAX_QUERY_CONDITIONS) fail(`${path}.SubQueries`, `at most ${MAX_QUERY_CONDITIONS} sub-queries`);
+    if (op === 'or' && ++budget.orOperations > MAX_OR_OPERATIONS) {
+      fail('Query', `a query may have at most ${MAX_OR_OPERATIONS} or operations`);
+    }
     if (op === 'not' && subs.length !== 1) fail(`${path}.SubQueries`, 'not takes exactly one sub-query');
     if (op === 'nested') {
       if (node['Field'] !== 'Figures') fail(`${path}.Field`, 'nested queries apply to the field Figures');
@@ -237,7 +255,7 @@ function figureClusterMatch(
 /** Validates `Query` (undefined = every file). */
 export function parseSimpleQuery(raw: unknown): SearchCondition | undefined {
   if (raw === undefined || raw === null) return undefined;
-  return parseNode(raw, 'Query', 1, { conditions: 0 }, false);
+  return parseNode(raw, 'Query', 1, { conditions: 0, orOperations: 0 }, false);
 }
 
 /** IMM Sort ("Size,CreateTime") and Order ("desc,asc"; missing entries are asc). */
@@ -251,7 +269,7 @@ export function parseSort(sort: string | undefined, order: string | undefined): 
   if (order !== undefined && orders.length > names.length) fail('Order', 'has more entries than Sort');
   const seen = new Set<string>();
   return names.map((name, i) => {
-    const field = fileFields[name];
+    const field = own(fileFields, name);
     if (!field) fail('Sort', `cannot sort by "${clip(name)}"; sortable fields: ${sortableFields.join(', ')}`);
     if (seen.has(name)) fail('Sort', `"${name}" appears twice`);
     seen.add(name);

@@ -1,11 +1,11 @@
 import { APP_CONFIG, GatewayConfig } from '@app/config';
-import { InvalidArgumentError, newEventId, newTaskId, ResourceNotFoundError } from '@app/contracts';
+import { DomainError, ErrorCode, newEventId, newTaskId, ResourceNotFoundError } from '@app/contracts';
 import { NewTask, TaskRepository, taskSortValue } from '@app/database';
 import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { ImmTask, ListTasksResponse } from '../common/imm-responses';
 import { toRange } from '../common/imm-schemas';
-import { cursorPart, decodeNextToken, encodeNextToken, keysetPage } from '../common/next-token';
+import { cursorPart, keysetPage, NextTokenCodec } from '../common/next-token';
 import { ResourceLookupService } from '../common/resource-lookup.service';
 import { ListTasksRequest } from './task.dto';
 import { parseTagSelector, toImmTask } from './task.mapper';
@@ -27,6 +27,7 @@ export class TaskService {
     @Inject(APP_CONFIG) private readonly config: GatewayConfig,
     private readonly lookup: ResourceLookupService,
     private readonly tasks: TaskRepository,
+    private readonly tokens: NextTokenCodec,
   ) {}
 
   /**
@@ -70,9 +71,9 @@ export class TaskService {
   async list(request: ListTasksRequest): Promise<ListTasksResponse> {
     const sort = request.Sort ?? 'TaskId';
     const order = (request.Order ?? 'asc').toUpperCase() as 'ASC' | 'DESC';
-    const cursor = decodeNextToken(request.NextToken, taskCursor);
+    const cursor = this.tokens.decode(request.NextToken, ['ListTasks', request.ProjectName], taskCursor);
     if (cursor && (cursor.o !== order || cursor.s !== sort))
-      throw new InvalidArgumentError('The parameter NextToken does not belong to this query.', 'InvalidNextToken');
+      throw new DomainError(ErrorCode.InvalidNextToken, 'The parameter NextToken does not belong to this query.');
     const project = await this.lookup.project(request.ProjectName);
     const limit = request.MaxResults || 100;
     const rows = await this.tasks.list({
@@ -91,7 +92,14 @@ export class TaskService {
     return {
       ProjectName: project.name,
       Tasks: page.map((t) => toImmTask(t, project.name)),
-      NextToken: last ? encodeNextToken({ s: sort, o: order, v: taskSortValue(last, sort), i: last.id }) : '',
+      NextToken: last
+        ? this.tokens.encode(['ListTasks', request.ProjectName], {
+            s: sort,
+            o: order,
+            v: taskSortValue(last, sort),
+            i: last.id,
+          })
+        : '',
     };
   }
 }
