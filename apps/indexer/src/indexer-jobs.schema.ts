@@ -15,3 +15,18 @@ export const scanBindingJobSchema = z.object({
   bindingId: z.uuid(),
   startAfter: z.string().max(1024).optional(),
 });
+
+const uri = z.string().min(1).max(1100);
+export const faceQueryJobSchema = z.discriminatedUnion('op', [
+  z.object({ name: z.literal(JobName.FaceQuery), op: z.literal('detect'), uri }),
+  z.object({ name: z.literal(JobName.FaceQuery), op: z.literal('compare'), uris: z.tuple([uri, uri]) }),
+  z.object({ name: z.literal(JobName.FaceQuery), op: z.literal('search'), datasetId: z.uuid(), uri }),
+  z.object({
+    name: z.literal(JobName.FaceQuery),
+    op: z.literal('faces-search'),
+    datasetId: z.uuid(),
+    taskId: z.string().min(1).max(128),
+    uris: z.array(uri).min(1).max(100),
+    maxResult: z.number().int().min(0).max(100),
+  }),
+]);

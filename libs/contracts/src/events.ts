@@ -7,6 +7,7 @@ export const DomainEvent = {
   FileFailed: 'facecluster.file.failed',
   IndexTaskFinished: 'facecluster.task.index.finished',
   ClusteringFinished: 'facecluster.clustering.finished',
+  FacesSearchingFinished: 'facecluster.task.faces-searching.finished',
 } as const;
 export type DomainEvent = (typeof DomainEvent)[keyof typeof DomainEvent];
 
@@ -42,4 +43,5 @@ export interface DomainEventPayloads {
   [DomainEvent.FileFailed]: FileFailedEvent;
   [DomainEvent.IndexTaskFinished]: TaskFinishedEvent;
   [DomainEvent.ClusteringFinished]: ClusteringFinishedEvent;
+  [DomainEvent.FacesSearchingFinished]: TaskFinishedEvent;
 }

@@ -3,3 +3,5 @@ export * from './events';
 export * from './imm';
 export * from './errors';
 export * from './task-ids';
+export * from './face-similarity';
+export * from './face-events';

@@ -6,6 +6,8 @@ export const QueueName = {
   Scan: 'facecluster-scan',
   Cluster: 'facecluster-cluster',
   Notify: 'facecluster-notify',
+  /** Requests about one image answered by the indexer (detect, compare, search) and faces-searching tasks. */
+  Faces: 'facecluster-faces',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -14,6 +16,7 @@ export const JobName = {
   ScanBinding: 'scan-binding',
   ClusterDataset: 'cluster-dataset',
   DeliverNotification: 'deliver-notification',
+  FaceQuery: 'face-query',
 } as const;
 
 /** Index one file of a dataset: fetch, decode, detect, embed, write figures. */
@@ -50,13 +53,79 @@ export interface DeliverNotificationJob {
   body: NotificationEnvelope;
 }
 
-export type JobPayload = IndexFileJob | ScanBindingJob | ClusterDatasetJob | DeliverNotificationJob;
+/**
+ * A question about images that the indexer answers without indexing them (it holds the face models). The gateway
+ * waits for detect / compare / search (`waitUntilFinished`); a faces-searching task records its result on the task.
+ */
+export type FaceQueryJob =
+  | { name: typeof JobName.FaceQuery; op: 'detect'; uri: string }
+  | { name: typeof JobName.FaceQuery; op: 'compare'; uris: [string, string] }
+  | { name: typeof JobName.FaceQuery; op: 'search'; datasetId: string; uri: string }
+  | {
+      name: typeof JobName.FaceQuery;
+      op: 'faces-search';
+      datasetId: string;
+      taskId: string;
+      uris: string[];
+      maxResult: number;
+    };
+
+/** Milliseconds spent per stage of a face query (reported in the gateway's Server-Timing header). */
+export interface FaceQueryTimings {
+  fetch: number;
+  decode: number;
+  inference: number;
+  search: number;
+}
+
+export interface FaceBox {
+  Left: number;
+  Top: number;
+  Width: number;
+  Height: number;
+}
+
+/** A detected face as the gateway maps it to an IMM Figure (the stored figure's columns, without blobs). */
+export interface DetectedFigure {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+  figureConfidence: number;
+  faceQuality: number;
+  sharpness: number | null;
+  age: number | null;
+  ageSD: number | null;
+  gender: string | null;
+  genderConfidence: number | null;
+  pitch: number | null;
+  roll: number | null;
+  yaw: number | null;
+  emotion: string | null;
+  emotionConfidence: number | null;
+  mouth: string | null;
+  mouthConfidence: number | null;
+}
+
+export type FaceQueryAnswer =
+  | { op: 'detect'; faces: DetectedFigure[] }
+  | { op: 'compare'; similarity: number | null; faceCounts: [number, number] }
+  | { op: 'search'; clusters: Array<{ clusterId: string; similarity: number; boundary: FaceBox }> }
+  | { op: 'faces-search' };
+
+/** What a face-query job returns: errors an IMM client must see travel as values, not as job failures. */
+export type FaceQueryResult =
+  | { ok: true; answer: FaceQueryAnswer; timings: FaceQueryTimings }
+  | { ok: false; code: string; message: string; status: number };
+
+export type JobPayload = IndexFileJob | ScanBindingJob | ClusterDatasetJob | DeliverNotificationJob | FaceQueryJob;
 
 export interface QueuePayloads {
   [QueueName.Index]: IndexFileJob;
   [QueueName.Scan]: ScanBindingJob;
   [QueueName.Cluster]: ClusterDatasetJob;
   [QueueName.Notify]: DeliverNotificationJob;
+  [QueueName.Faces]: FaceQueryJob;
 }
 
 /** IMM's MNS/HTTP notification envelope. */

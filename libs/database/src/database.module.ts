@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { buildDataSourceOptions, DatabaseOptions } from './data-source';
 import { BindingRepository } from './repositories/binding.repository';
 import { DatasetRepository } from './repositories/dataset.repository';
+import { FaceEventRepository } from './repositories/face-event.repository';
 import { FigureClusterRepository } from './repositories/figure-cluster.repository';
 import { FileRepository } from './repositories/file.repository';
 import { FileSearchRepository } from './repositories/file-search.repository';
@@ -17,6 +18,7 @@ export const repositories = [
   FileSearchRepository,
   FigureClusterRepository,
   TaskRepository,
+  FaceEventRepository,
 ];
 
 @Module({})

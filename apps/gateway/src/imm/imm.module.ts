@@ -4,6 +4,11 @@ import { BindingService } from '../bindings/binding.service';
 import { ResourceLookupService } from '../common/resource-lookup.service';
 import { DatasetController } from '../datasets/dataset.controller';
 import { DatasetService } from '../datasets/dataset.service';
+import { FaceEventController } from '../face-events/face-event.controller';
+import { FaceEventDeliveryService } from '../face-events/face-event-delivery.service';
+import { FaceQueryClient } from '../faces/face-query.client';
+import { FacesController } from '../faces/faces.controller';
+import { FacesService } from '../faces/faces.service';
 import { FigureClusterController } from '../figure-clusters/figure-cluster.controller';
 import { FigureClusterService } from '../figure-clusters/figure-cluster.service';
 import { FileIndexingService } from '../files/file-indexing.service';
@@ -35,6 +40,8 @@ import { TaskService } from '../tasks/task.service';
     TaskController,
     StorageEventController,
     TaskEventsController,
+    FacesController,
+    FaceEventController,
   ],
   providers: [
     ResourceLookupService,
@@ -51,6 +58,9 @@ import { TaskService } from '../tasks/task.service';
     NotificationService,
     NotificationProcessor,
     WebhookClient,
+    FaceQueryClient,
+    FacesService,
+    FaceEventDeliveryService,
   ],
 })
 export class ImmModule {}

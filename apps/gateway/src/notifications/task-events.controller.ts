@@ -20,6 +20,11 @@ export class TaskEventsController {
     await this.handle(event);
   }
 
+  @EventPattern(DomainEvent.FacesSearchingFinished)
+  async facesSearchingFinished(@Payload() event: TaskFinishedEvent): Promise<void> {
+    await this.handle(event);
+  }
+
   private async handle(event: TaskFinishedEvent): Promise<void> {
     try {
       await this.notifications.onTaskFinished(event);

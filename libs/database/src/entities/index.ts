@@ -1,6 +1,7 @@
 import { BindingEntity } from './binding.entity';
 import { ClusterChangeEntity } from './cluster-change.entity';
 import { DatasetEntity } from './dataset.entity';
+import { FaceEventEntity } from './face-event.entity';
 import { FigureClusterEntity } from './figure-cluster.entity';
 import { FigureEntity } from './figure.entity';
 import { FileEntity } from './file.entity';
@@ -11,6 +12,7 @@ export {
   BindingEntity,
   ClusterChangeEntity,
   DatasetEntity,
+  FaceEventEntity,
   FigureClusterEntity,
   FigureEntity,
   FileEntity,
@@ -27,4 +29,5 @@ export const entities = [
   FigureEntity,
   TaskEntity,
   ClusterChangeEntity,
+  FaceEventEntity,
 ];
