@@ -130,6 +130,7 @@ export class IndexFileService {
     this.metrics?.observeFacesPerImage(figures.length);
     // Stranger / known-person events: matched against the current clusters now, written with the faces.
     const plan = await this.faceEvents.plan(file.datasetId, analysis.faces);
+    let toDeliver = 0;
     await this.files.completeIndexing(
       file.id,
       {
@@ -142,8 +143,15 @@ export class IndexFileService {
         imageFormat: analysis.format,
       },
       figures,
-      plan ? (manager, saved) => this.faceEvents.record(manager, plan, saved, file.uri) : undefined,
+      plan
+        ? async (manager, saved) => {
+            toDeliver = await this.faceEvents.record(manager, plan, saved, file.uri);
+          }
+        : undefined,
     );
+    // Committed: wake a gateway to deliver now (its poll would find the events anyway).
+    if (toDeliver > 0)
+      await this.events.publish(DomainEvent.FaceEventsRecorded, { datasetId: file.datasetId, count: toDeliver });
     this.logger.debug(`Indexed ${file.uri}: ${figures.length} faces in ${Math.round(analysis.timings.total)} ms`);
     return { kind: 'indexed', figureCount: figures.length };
   }

@@ -1,6 +1,7 @@
 import { ClusteringFinishedEvent, DomainEvent, TaskFinishedEvent } from '@app/contracts';
 import { Controller, Logger } from '@nestjs/common';
 import { EventPattern, Payload } from '@nestjs/microservices';
+import { FaceEventDeliveryService } from '../face-events/face-event-delivery.service';
 import { NotificationService } from './notification.service';
 
 /** Domain events from the workers (Redis transport). */
@@ -8,7 +9,15 @@ import { NotificationService } from './notification.service';
 export class TaskEventsController {
   private readonly logger = new Logger(TaskEventsController.name);
 
-  constructor(private readonly notifications: NotificationService) {}
+  constructor(
+    private readonly notifications: NotificationService,
+    private readonly faceEvents: FaceEventDeliveryService,
+  ) {}
+
+  @EventPattern(DomainEvent.FaceEventsRecorded)
+  async faceEventsRecorded(): Promise<void> {
+    await this.faceEvents.poll();
+  }
 
   @EventPattern(DomainEvent.IndexTaskFinished)
   async indexTaskFinished(@Payload() event: TaskFinishedEvent): Promise<void> {

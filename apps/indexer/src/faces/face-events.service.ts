@@ -80,7 +80,7 @@ export class FaceEventsService {
   }
 
   /** In the faces' transaction: decide against the window's events under the dataset's lock, and write. */
-  async record(manager: EntityManager, plan: FaceEventPlan, saved: FigureEntity[], uri: string): Promise<void> {
+  async record(manager: EntityManager, plan: FaceEventPlan, saved: FigureEntity[], uri: string): Promise<number> {
     const writer = this.events.writer(manager);
     await writer.lockDataset(plan.datasetId);
     const windowSeconds = plan.subscription.windowSeconds || this.config.STRANGER_WINDOW_SECONDS;
@@ -118,5 +118,6 @@ export class FaceEventsService {
       });
     }
     await writer.insert(inserts);
+    return inserts.filter((e) => e.deliver).length;
   }
 }
