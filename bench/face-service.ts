@@ -11,7 +11,7 @@
  *     cluster summaries (identities as in bench/cluster-scale.ts).
  *   npm run bench:stranger-latency -- [--runs 15]
  *     Upload of one photo (+ IndexFileMeta) to the Stranger event arriving at a local HTTP listener.
- *   npm run bench:face-search-quality -- [--people 314] [--strangers 300]
+ *   npm run bench:face-search-quality -- [--people 314] [--strangers 300] [--max-photos N] [--seed 1]
  *     lfw-dev: index all but one photo of each person with >= 4 photos, let clustering run, then search the
  *     held-back photos (top-1 rate) and one photo each of people not indexed (share reported as strangers).
  * Each prints a final JSON line.
@@ -94,6 +94,11 @@ async function compareFaces(stack: Stack): Promise<Record<string, unknown>> {
   });
   const files = [...new Set(chosen.flatMap((p) => [p.a, p.b]))];
   await uploadLfw(stack, files);
+  // Warm up (the inference workers load their models on first use).
+  await api(stack, 'CompareImageFaces', {
+    ProjectName: P,
+    Source: { URI1: `oss://photos/lfw/${files[0]}`, URI2: `oss://photos/lfw/${files[1]}` },
+  });
   const started = Date.now();
   let noFace = 0;
   const scored: ScoredPair[] = await pool(chosen, numberArg(args, 'concurrency', 2), async (p, i) => {
@@ -156,8 +161,8 @@ async function seedClusters(stack: Stack, datasetId: string, clusters: number, f
   while (seeded < clusters) {
     const vector = randomUnitVector(random, 512);
     // Sizes >= 3 (a cluster needs 3 images), scaled so the clusters hold `faces` faces in all.
-    const size = Math.max(3, Math.round(identitySize(random) * (meanSize / 8)));
-    const members = Array.from({ length: Math.min(size, 40) }, (_, n) => ({
+    const size = Math.max(3, Math.round(identitySize(random) * (meanSize / 6.5)));
+    const members = Array.from({ length: Math.min(size, 6) }, (_, n) => ({
       faceId: `f${seeded}-${n}`,
       imageId: `i${seeded}-${n}`,
       embedding: syntheticFace(random, vector),
@@ -325,14 +330,18 @@ async function searchQuality(stack: Stack): Promise<Record<string, unknown>> {
   const people = readdirSync(lfw).sort();
   const photosOf = new Map(people.map((p) => [p, readdirSync(join(lfw, p)).sort()]));
   const random = seededRandom(numberArg(args, 'seed', 1));
-  const enrolled = people.filter((p) => photosOf.get(p)!.length >= 4).slice(0, numberArg(args, 'people', 314));
+  const shuffled = (list: string[]): string[] =>
+    list
+      .map((p) => ({ p, r: random() }))
+      .sort((a, b) => a.r - b.r)
+      .map((x) => x.p);
+  const enrolled = shuffled(people.filter((p) => photosOf.get(p)!.length >= 4)).slice(
+    0,
+    numberArg(args, 'people', 314),
+  );
   const others = people.filter((p) => photosOf.get(p)!.length < 4);
   // A reproducible sample of people never indexed.
-  const strangers = others
-    .map((p) => ({ p, r: random() }))
-    .sort((a, b) => a.r - b.r)
-    .slice(0, numberArg(args, 'strangers', 300))
-    .map((x) => x.p);
+  const strangers = shuffled(others).slice(0, numberArg(args, 'strangers', 300));
   const heldBack = new Map(enrolled.map((p) => [p, photosOf.get(p)!.at(-1)!]));
   const indexFiles = enrolled.flatMap((p) =>
     photosOf
