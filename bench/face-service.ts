@@ -190,8 +190,12 @@ async function seedClusters(stack: Stack, datasetId: string, clusters: number, f
 async function largePhotos(): Promise<Buffer[]> {
   const dir = join(datasetsRoot(), 'misc', 'singleface');
   const out: Buffer[] = [];
-  for (const f of readdirSync(dir).sort()) {
-    const img = sharp(readFileSync(join(dir, f))).rotate();
+  const files = readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && /\.(jpe?g|png)$/i.test(e.name))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+  for (const f of files) {
+    const img = sharp(readFileSync(f)).rotate();
     const meta = await img.metadata();
     const long = Math.max(meta.width ?? 0, meta.height ?? 0);
     const target = 1600 + (out.length % 3) * 400;
@@ -209,10 +213,10 @@ async function searchScale(stack: Stack): Promise<Record<string, unknown>> {
   const faces = numberArg(args, 'faces', 1_000_000);
   await api(stack, 'CreateDataset', { ProjectName: P, DatasetName: 'scale' });
   const { rows } = await stack.db.query(`SELECT id FROM datasets WHERE name = 'scale'`);
+  const photos = await largePhotos();
   let started = Date.now();
   const seededFaces = await seedClusters(stack, rows[0].id as string, clusters, faces);
   const seedSeconds = (Date.now() - started) / 1000;
-  const photos = await largePhotos();
   for (const [i, body] of photos.entries()) await stack.storage.put('photos', `large/${i}.jpg`, body, 'image/jpeg');
   const search = (i: number) =>
     api(stack, 'SearchImageFigureCluster', {
