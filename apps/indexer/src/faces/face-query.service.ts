@@ -99,7 +99,9 @@ export class FaceQueryService {
       const answer = await this.answer(job, timings);
       return { ok: true, answer, timings };
     } catch (error) {
-      if (error instanceof DomainError && error.status < 500)
+      // IMM errors (missing object, bad image, store unavailable) reach the client with their code; a
+      // faces-searching task retries transient ones (its job fails and BullMQ retries it).
+      if (error instanceof DomainError && (job.op !== 'faces-search' || error.status < 500))
         return { ok: false, code: error.code, message: error.message, status: error.status };
       throw error;
     }
