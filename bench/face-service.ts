@@ -387,7 +387,7 @@ async function searchQuality(stack: Stack): Promise<Record<string, unknown>> {
   );
   const votes = new Map<string, Map<string, number>>();
   for (const r of rows as Array<{ uri: string; clusterId: string }>) {
-    const person = r.uri.split('/')[3];
+    const person = r.uri.split('/')[4];
     const m = votes.get(person) ?? new Map<string, number>();
     m.set(r.clusterId, (m.get(r.clusterId) ?? 0) + 1);
     votes.set(person, m);
