@@ -11,7 +11,7 @@
  *     cluster summaries (identities as in bench/cluster-scale.ts).
  *   npm run bench:stranger-latency -- [--runs 15]
  *     Upload of one photo (+ IndexFileMeta) to the Stranger event arriving at a local HTTP listener.
- *   npm run bench:face-search-quality -- [--people 314] [--strangers 300] [--max-photos N] [--seed 1]
+ *   npm run bench:face-search-quality -- [--people 314] [--strangers 300] [--seed 1]
  *     lfw-dev: index all but one photo of each person with >= 4 photos, let clustering run, then search the
  *     held-back photos (top-1 rate) and one photo each of people not indexed (share reported as strangers).
  * Each prints a final JSON line.
