@@ -1,4 +1,15 @@
-import { BindingState, IndexFileJob, JobName, jobId, parseStorageUri, QueueName, ScanBindingJob } from '@app/contracts';
+import {
+  addJob,
+  addJobs,
+  BindingState,
+  IndexFileJob,
+  IndexQueue,
+  JobName,
+  parseStorageUri,
+  QueueName,
+  ScanBindingJob,
+  ScanQueue,
+} from '@app/contracts';
 import { BindingRepository, FileRepository } from '@app/database';
 import { ObjectNotFoundError, StorageRepository } from '@app/storage';
 import { InjectQueue } from '@nestjs/bullmq';
@@ -58,32 +69,18 @@ export class ScanBindingService {
     const rows = await this.files.upsertPending(
       todo.map((k) => ({ datasetId: binding.datasetId, uri: k.uri, bucket: binding.bucket, objectKey: k.key })),
     );
-    await this.indexQueue.addBulk(
-      rows.map((file) => ({
-        name: JobName.IndexFile,
-        data: { name: JobName.IndexFile, fileId: file.id, datasetId: file.datasetId, uri: file.uri },
-        opts: {
-          jobId: jobId.indexFile(file.id),
-          attempts: 5,
-          backoff: { type: 'exponential', delay: 1000 },
-          removeOnComplete: true,
-          removeOnFail: { count: 1000 },
-        },
-      })),
+    await addJobs(
+      this.indexQueue,
+      IndexQueue,
+      rows.map((file) => ({ name: JobName.IndexFile, fileId: file.id, datasetId: file.datasetId, uri: file.uri })),
     );
 
     if (page.nextStartAfter) {
-      await this.scanQueue.add(
-        JobName.ScanBinding,
-        { name: JobName.ScanBinding, bindingId: binding.id, startAfter: page.nextStartAfter },
-        {
-          jobId: jobId.scanBinding(binding.id, page.nextStartAfter),
-          attempts: 5,
-          backoff: { type: 'exponential', delay: 1000 },
-          removeOnComplete: true,
-          removeOnFail: { count: 100 },
-        },
-      );
+      await addJob(this.scanQueue, ScanQueue, {
+        name: JobName.ScanBinding,
+        bindingId: binding.id,
+        startAfter: page.nextStartAfter,
+      });
     } else {
       await this.bindings.update(binding.id, { phase: 'IncrementalScanning', state: BindingState.Running, reason: '' });
       this.logger.log(`Binding ${binding.uri}: full scan done`);

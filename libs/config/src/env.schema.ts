@@ -48,6 +48,8 @@ export const gatewayEnvSchema = commonEnvSchema.extend({
   FACE_EVENT_POLL_MS: positiveInt.default(250),
   /** Delivery attempts of one event before it is marked failed (backoff 1 s, 2 s, 4 s ... capped at 5 min). */
   FACE_EVENT_MAX_ATTEMPTS: positiveInt.default(10),
+  /** How often the gateway relays pending webhook events from the outbox to the notify queue. */
+  OUTBOX_POLL_MS: positiveInt.default(1000),
 });
 
 export const indexerEnvSchema = commonEnvSchema.extend({

@@ -8,6 +8,7 @@ import { FigureClusterRepository } from './repositories/figure-cluster.repositor
 import { FileRepository } from './repositories/file.repository';
 import { FileSearchRepository } from './repositories/file-search.repository';
 import { ProjectRepository } from './repositories/project.repository';
+import { OutboxRepository } from './repositories/outbox.repository';
 import { TaskRepository } from './repositories/task.repository';
 
 export const repositories = [
@@ -19,6 +20,7 @@ export const repositories = [
   FigureClusterRepository,
   TaskRepository,
   FaceEventRepository,
+  OutboxRepository,
 ];
 
 @Module({})

@@ -11,4 +11,5 @@ export * from './repositories/figure-cluster.repository';
 export * from './repositories/clustering-transaction';
 export * from './repositories/task.repository';
 export * from './repositories/face-event.repository';
+export * from './repositories/outbox.repository';
 export * from './entities/json';

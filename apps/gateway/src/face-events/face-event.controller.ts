@@ -1,4 +1,4 @@
-import { DomainError, ResourceNotFoundError } from '@app/contracts';
+import { DomainError, ErrorCode, ResourceNotFoundError } from '@app/contracts';
 import { FaceEventRepository } from '@app/database';
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
@@ -24,7 +24,7 @@ export class FaceEventController {
     const presented = Buffer.from(typeof token === 'string' ? token : '');
     const expected = Buffer.from(row?.token ?? '');
     if (!row || presented.length !== expected.length || !timingSafeEqual(presented, expected))
-      throw new DomainError('Unauthorized', 'The link is not valid.', 401);
+      throw new DomainError(ErrorCode.Unauthorized, 'The link is not valid.');
     if (!row.thumbnail) throw new ResourceNotFoundError('The event has no thumbnail.');
     res.setHeader('Content-Type', 'image/jpeg');
     res.setHeader('Cache-Control', 'private, max-age=86400');

@@ -1,9 +1,13 @@
 import { APP_CONFIG, GatewayConfig, redisConnection } from '@app/config';
 import {
+  addJob,
   DomainError,
+  ErrorCode,
   FaceQueryAnswer,
   FaceQueryJob,
   FaceQueryResult,
+  FacesQueue,
+  faceQueryWaitOptions,
   FaceQueryTimings,
   JobName,
   QueueName,
@@ -25,21 +29,18 @@ export class FaceQueryClient implements OnModuleDestroy {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: GatewayConfig,
-    @InjectQueue(QueueName.Faces) private readonly queue: Queue<FaceQueryJob>,
+    @InjectQueue(QueueName.Faces) private readonly queue: Queue,
   ) {}
 
   async ask<Op extends 'detect' | 'compare' | 'search'>(
     query: QueryOf<Op> & { op: Op },
   ): Promise<{ answer: Extract<FaceQueryAnswer, { op: Op }>; timings: FaceQueryTimings }> {
     const events = await this.queueEvents();
-    const job = await this.queue.add(
-      JobName.FaceQuery,
+    const job = await addJob(
+      this.queue,
+      FacesQueue,
       { name: JobName.FaceQuery, ...query } as unknown as FaceQueryJob,
-      {
-        attempts: 1,
-        removeOnComplete: { age: 60 },
-        removeOnFail: { age: 600 },
-      },
+      faceQueryWaitOptions,
     );
     let result: FaceQueryResult;
     try {
@@ -48,27 +49,17 @@ export class FaceQueryClient implements OnModuleDestroy {
       const message = error instanceof Error ? error.message : String(error);
       if (/timed out|timeout/i.test(message)) {
         await job.remove().catch(() => undefined);
-        throw new DomainError('ServiceUnavailable', 'No indexer answered in time; try again later.', 503);
+        throw new DomainError(ErrorCode.ServiceUnavailable, 'No indexer answered in time; try again later.');
       }
-      throw new DomainError('InternalError', 'The face analysis failed.', 500);
+      throw new DomainError(ErrorCode.InternalError, 'The face analysis failed.');
     }
-    if (!result.ok) throw new DomainError(result.code, result.message, result.status);
+    if (!result.ok) throw new DomainError(result.code, result.message, result.kind);
     return { answer: result.answer as Extract<FaceQueryAnswer, { op: Op }>, timings: result.timings };
   }
 
   /** Queues a faces-searching task's job (its result is recorded on the task). */
   async enqueueTask(query: Omit<QueryOf<'faces-search'>, 'op'>): Promise<void> {
-    await this.queue.add(
-      JobName.FaceQuery,
-      { name: JobName.FaceQuery, op: 'faces-search', ...query },
-      {
-        jobId: `faces-search-${query.taskId}`,
-        attempts: 3,
-        backoff: { type: 'exponential', delay: 2000 },
-        removeOnComplete: true,
-        removeOnFail: { age: 86_400 },
-      },
-    );
+    await addJob(this.queue, FacesQueue, { name: JobName.FaceQuery, op: 'faces-search', ...query });
   }
 
   private async queueEvents(): Promise<QueueEvents> {

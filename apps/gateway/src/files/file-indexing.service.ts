@@ -1,20 +1,9 @@
-import { IndexFileJob, JobName, jobId, parseStorageUri, QueueName } from '@app/contracts';
+import { addJobs, IndexFileJob, IndexQueue, JobName, jobId, parseStorageUri, QueueName } from '@app/contracts';
 import { FileEntity, FileRepository, PendingFileInput } from '@app/database';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import { JobsOptions, Queue } from 'bullmq';
+import { Queue } from 'bullmq';
 import { InputFile } from './file.dto';
-
-/** Options of every index job: deterministic id, retries with backoff, nothing kept in Redis afterwards. */
-export function indexJobOptions(fileId: string): JobsOptions {
-  return {
-    jobId: jobId.indexFile(fileId),
-    attempts: 5,
-    backoff: { type: 'exponential', delay: 2000 },
-    removeOnComplete: true,
-    removeOnFail: true,
-  };
-}
 
 /** Records files as pending and enqueues their index jobs (shared by IndexFileMeta and bucket notifications). */
 @Injectable()
@@ -57,18 +46,15 @@ export class FileIndexingService {
   }
 
   async enqueue(files: FileEntity[], taskId?: string): Promise<void> {
-    if (files.length === 0) return;
-    await this.indexQueue.addBulk(
+    await addJobs(
+      this.indexQueue,
+      IndexQueue,
       files.map((file) => ({
         name: JobName.IndexFile,
-        data: {
-          name: JobName.IndexFile,
-          fileId: file.id,
-          datasetId: file.datasetId,
-          uri: file.uri,
-          ...(taskId ? { taskId } : {}),
-        },
-        opts: indexJobOptions(file.id),
+        fileId: file.id,
+        datasetId: file.datasetId,
+        uri: file.uri,
+        ...(taskId ? { taskId } : {}),
       })),
     );
   }

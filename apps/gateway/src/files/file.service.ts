@@ -1,7 +1,9 @@
 import { APP_CONFIG, GatewayConfig } from '@app/config';
 import {
+  addJob,
   ClusterDatasetJob,
-  debouncedClusterJobOptions,
+  clusterDebounce,
+  ClusterQueue,
   JobName,
   LimitExceededError,
   QueueName,
@@ -153,10 +155,11 @@ export class FileService {
   private async afterDelete(datasetId: string, deleted: Array<{ id: string }>): Promise<void> {
     if (deleted.length > 0) {
       await this.indexing.cancel(deleted.map((d) => d.id));
-      await this.clusterQueue.add(
-        JobName.ClusterDataset,
+      await addJob(
+        this.clusterQueue,
+        ClusterQueue,
         { name: JobName.ClusterDataset, datasetId, trigger: 'files-deleted' },
-        debouncedClusterJobOptions(datasetId, this.config.CLUSTER_DEBOUNCE_MS),
+        clusterDebounce(datasetId, this.config.CLUSTER_DEBOUNCE_MS),
       );
     }
   }

@@ -1,45 +1,37 @@
-import { ClusteringFinishedEvent, DomainEvent, TaskFinishedEvent } from '@app/contracts';
-import { Controller, Logger } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
+import { DomainEvent } from '@app/contracts';
+import { Controller } from '@nestjs/common';
+import { EventPattern } from '@nestjs/microservices';
 import { FaceEventDeliveryService } from '../face-events/face-event-delivery.service';
-import { NotificationService } from './notification.service';
+import { OutboxRelayService } from './outbox-relay.service';
 
-/** Domain events from the workers (Redis transport). */
+/**
+ * Domain events from the workers (Redis pub/sub): only a latency hint that the outbox (or the face_events table)
+ * has a new event. A lost event delays nothing but the next poll; the webhook itself travels through the outbox.
+ */
 @Controller()
 export class TaskEventsController {
-  private readonly logger = new Logger(TaskEventsController.name);
-
   constructor(
-    private readonly notifications: NotificationService,
+    private readonly relay: OutboxRelayService,
     private readonly faceEvents: FaceEventDeliveryService,
   ) {}
+
+  @EventPattern(DomainEvent.IndexTaskFinished)
+  indexTaskFinished(): void {
+    this.relay.wake();
+  }
+
+  @EventPattern(DomainEvent.ClusteringFinished)
+  clusteringFinished(): void {
+    this.relay.wake();
+  }
+
+  @EventPattern(DomainEvent.FacesSearchingFinished)
+  facesSearchingFinished(): void {
+    this.relay.wake();
+  }
 
   @EventPattern(DomainEvent.FaceEventsRecorded)
   async faceEventsRecorded(): Promise<void> {
     await this.faceEvents.poll();
-  }
-
-  @EventPattern(DomainEvent.IndexTaskFinished)
-  async indexTaskFinished(@Payload() event: TaskFinishedEvent): Promise<void> {
-    await this.handle(event);
-  }
-
-  @EventPattern(DomainEvent.ClusteringFinished)
-  async clusteringFinished(@Payload() event: ClusteringFinishedEvent): Promise<void> {
-    await this.handle(event);
-  }
-
-  @EventPattern(DomainEvent.FacesSearchingFinished)
-  async facesSearchingFinished(@Payload() event: TaskFinishedEvent): Promise<void> {
-    await this.handle(event);
-  }
-
-  private async handle(event: TaskFinishedEvent): Promise<void> {
-    try {
-      await this.notifications.onTaskFinished(event);
-    } catch (error) {
-      // Events are fire-and-forget: log and carry on.
-      this.logger.error(`Handling a task event failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
   }
 }

@@ -101,8 +101,8 @@ export class FaceQueryService {
     } catch (error) {
       // IMM errors (missing object, bad image, store unavailable) reach the client with their code; a
       // faces-searching task retries transient ones (its job fails and BullMQ retries it).
-      if (error instanceof DomainError && (job.op !== 'faces-search' || error.status < 500))
-        return { ok: false, code: error.code, message: error.message, status: error.status };
+      if (error instanceof DomainError && (job.op !== 'faces-search' || !error.retryable))
+        return { ok: false, code: error.code, message: error.message, kind: error.kind };
       throw error;
     }
   }
@@ -164,7 +164,7 @@ export class FaceQueryService {
         results.push({ URI: uri, Faces: [] });
         if (face) queries.push({ index: results.length - 1, embedding: face.embedding });
       } catch (error) {
-        if (!(error instanceof DomainError) || error.status >= 500) throw error;
+        if (!(error instanceof DomainError) || error.retryable) throw error;
         lastError = { code: error.code, message: error.message };
         results.push({ URI: uri, Faces: [], Error: { Code: error.code, Message: error.message } });
       }

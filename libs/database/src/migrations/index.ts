@@ -1,5 +1,6 @@
 import { InitialSchema1795905196251 } from './1795905196251-InitialSchema';
 import { WidenBindingPhase1795907000000 } from './1795907000000-WidenBindingPhase';
+import { Outbox1796110000000 } from './1796110000000-Outbox';
 import { FaceEvents1796140000000 } from './1796140000000-FaceEvents';
 
 /** Every migration, in order. Never edit one that has landed: add a new one. */
@@ -7,5 +8,6 @@ import { FaceEvents1796140000000 } from './1796140000000-FaceEvents';
 export const migrations: Function[] = [
   InitialSchema1795905196251,
   WidenBindingPhase1795907000000,
+  Outbox1796110000000,
   FaceEvents1796140000000,
 ];
