@@ -16,14 +16,8 @@
  *     held-back photos (top-1 rate) and one photo each of people not indexed (share reported as strangers).
  * Each prints a final JSON line.
  */
-import {
-  buildSummary,
-  identitySize,
-  randomUnitVector,
-  seededRandom,
-  serializeSummary,
-  syntheticFace,
-} from '@app/clustering';
+import { buildSummary, seededRandom, serializeSummary } from '@app/clustering';
+import { identitySize, randomUnitVector, syntheticFace } from '@app/testing';
 import { DEFAULT_MATCH_SIMILARITY } from '@app/contracts';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';

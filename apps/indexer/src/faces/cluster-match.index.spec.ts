@@ -1,4 +1,5 @@
-import { buildSummary, randomUnitVector, seededRandom, serializeSummary, syntheticFace } from '@app/clustering';
+import { buildSummary, seededRandom, serializeSummary } from '@app/clustering';
+import { randomUnitVector, syntheticFace } from '@app/testing';
 import { ClusterMatchIndex } from './cluster-match.index';
 
 describe('ClusterMatchIndex', () => {
