@@ -243,6 +243,7 @@ describe('operator dashboard pages', () => {
     const api = await request(server).get('/admin/queues/api/queues').set(auth).expect(200);
     expect((api.body.queues as Array<{ name: string }>).map((q) => q.name).sort()).toEqual([
       'facecluster-cluster',
+      'facecluster-faces',
       'facecluster-index',
       'facecluster-notify',
       'facecluster-scan',

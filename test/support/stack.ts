@@ -70,6 +70,7 @@ export interface StackQueues {
   scan: Queue;
   cluster: Queue;
   notify: Queue;
+  faces: Queue;
 }
 
 export interface Stack {
@@ -153,6 +154,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     scan: new Queue(QueueName.Scan, { connection, prefix: queuePrefix }),
     cluster: new Queue(QueueName.Cluster, { connection, prefix: queuePrefix }),
     notify: new Queue(QueueName.Notify, { connection, prefix: queuePrefix }),
+    faces: new Queue(QueueName.Faces, { connection, prefix: queuePrefix }),
   };
 
   const apps: Stack['apps'] = { clusterers: [] };

@@ -22,6 +22,7 @@ import { MetricsService } from '@app/observability';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { DomainEventPublisher } from '@app/messaging';
+import { FaceEventsService } from './faces/face-events.service';
 
 export type IndexOutcome =
   | { kind: 'gone' }
@@ -83,6 +84,7 @@ export class IndexFileService {
     private readonly pipeline: FaceAnalyzer,
     private readonly events: DomainEventPublisher,
     @InjectQueue(QueueName.Cluster) private readonly clusterQueue: Queue<ClusterDatasetJob>,
+    private readonly faceEvents: FaceEventsService,
     @Optional() private readonly metrics?: MetricsService,
   ) {}
 
@@ -130,6 +132,9 @@ export class IndexFileService {
     const figures = analysis.faces.map(toNewFigure);
     this.metrics?.observeInferenceTimings(analysis.timings);
     this.metrics?.observeFacesPerImage(figures.length);
+    // Stranger / known-person events: matched against the current clusters now, written with the faces.
+    const plan = await this.faceEvents.plan(file.datasetId, analysis.faces);
+    let toDeliver = 0;
     await this.files.completeIndexing(
       file.id,
       {
@@ -142,7 +147,15 @@ export class IndexFileService {
         imageFormat: analysis.format,
       },
       figures,
+      plan
+        ? async (manager, saved) => {
+            toDeliver = await this.faceEvents.record(manager, plan, saved, file.uri);
+          }
+        : undefined,
     );
+    // Committed: wake a gateway to deliver now (its poll would find the events anyway).
+    if (toDeliver > 0)
+      await this.events.publish(DomainEvent.FaceEventsRecorded, { datasetId: file.datasetId, count: toDeliver });
     this.logger.debug(`Indexed ${file.uri}: ${figures.length} faces in ${Math.round(analysis.timings.total)} ms`);
     return { kind: 'indexed', figureCount: figures.length };
   }

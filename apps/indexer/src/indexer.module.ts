@@ -6,6 +6,10 @@ import { InferenceModule } from '@app/inference';
 import { StorageModule } from '@app/storage';
 import { MessagingModule } from '@app/messaging';
 import { DynamicModule, Module } from '@nestjs/common';
+import { ClusterMatchRegistry } from './faces/cluster-match.registry';
+import { FaceEventsService } from './faces/face-events.service';
+import { FaceQueryProcessor } from './faces/face-query.processor';
+import { FaceQueryService } from './faces/face-query.service';
 import { IndexFileProcessor } from './index-file.processor';
 import { IndexFileService } from './index-file.service';
 import { ScanBindingProcessor } from './scan-binding.processor';
@@ -23,7 +27,7 @@ export class IndexerModule {
         // Logging, GET /metrics, GET /health/live and /health/ready.
         ObservabilityModule.forRoot({ app: 'indexer', config }),
         StorageModule.register(storageOptions(config)),
-        MessagingModule.forRoot(config, [QueueName.Index, QueueName.Scan, QueueName.Cluster]),
+        MessagingModule.forRoot(config, [QueueName.Index, QueueName.Scan, QueueName.Cluster, QueueName.Faces]),
         InferenceModule.register(
           {
             intraOpThreads: config.ORT_INTRA_OP_THREADS,
@@ -43,6 +47,10 @@ export class IndexerModule {
         ScanBindingService,
         ScanBindingProcessor,
         WorkReconciler,
+        ClusterMatchRegistry,
+        FaceEventsService,
+        FaceQueryService,
+        FaceQueryProcessor,
       ],
     };
   }

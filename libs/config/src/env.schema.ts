@@ -6,6 +6,7 @@ const bool = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+const unitInterval = z.coerce.number().min(0).max(1);
 
 /** Settings every app shares: the metadata store, the queue broker, the object store, logging. */
 export const commonEnvSchema = z.object({
@@ -96,6 +97,12 @@ export const gatewayEnvSchema = commonEnvSchema.extend({
     .string()
     .min(32, 'must be at least 32 characters')
     .default(() => randomBytes(32).toString('base64url')),
+  /** How long DetectImageFaces / CompareImageFaces / SearchImageFigureCluster wait for the indexer's answer. */
+  FACE_QUERY_TIMEOUT_MS: positiveInt.default(30_000),
+  /** How often the gateway looks for due stranger / known-person deliveries. */
+  FACE_EVENT_POLL_MS: positiveInt.default(250),
+  /** Delivery attempts of one event before it is marked failed (backoff 1 s, 2 s, 4 s ... capped at 5 min). */
+  FACE_EVENT_MAX_ATTEMPTS: positiveInt.default(10),
   /** How often the gateway relays pending webhook events from the outbox to the notify queue. */
   OUTBOX_POLL_MS: positiveInt.default(1000),
 });
@@ -117,6 +124,17 @@ export const indexerEnvSchema = commonEnvSchema.extend({
   IMAGE_MAX_DECODE_BYTES: positiveInt.default(300_000_000),
   /** Longest one image decode may take before the file fails with InvalidImage.Timeout. */
   IMAGE_DECODE_TIMEOUT_SECONDS: positiveInt.default(20),
+  /** Jobs of the face-query queue (detect, compare, search, faces-searching tasks) run at once. */
+  FACE_QUERY_CONCURRENCY: positiveInt.default(2),
+  /**
+   * Similarity (0..1, see libs/contracts face-similarity.ts) from which a face matches a cluster: the bar of
+   * SearchImageFigureCluster and of the Stranger / KnownPerson decision. 0.5 = the clustering's join bar.
+   */
+  FACE_MATCH_SIMILARITY: unitInterval.default(0.5),
+  /** Similarity from which a new stranger is the same as a recent one (one alert per stranger per window). */
+  STRANGER_SAME_SIMILARITY: unitInterval.default(0.5),
+  /** Window of a subscription that sets none, in seconds. */
+  STRANGER_WINDOW_SECONDS: positiveInt.default(600),
   /**
    * Face attributes to compute. Pose is always computed (IMM's HD rule needs it); dropping `emotion` saves
    * about 33 ms of CPU per face, the most expensive stage.

@@ -7,6 +7,9 @@
 export const DomainEvent = {
   IndexTaskFinished: 'facecluster.task.index.finished',
   ClusteringFinished: 'facecluster.clustering.finished',
+  FacesSearchingFinished: 'facecluster.task.faces-searching.finished',
+  /** Stranger / known-person events were committed: a gateway delivers them now instead of at its next poll. */
+  FaceEventsRecorded: 'facecluster.face-events.recorded',
 } as const;
 export type DomainEvent = (typeof DomainEvent)[keyof typeof DomainEvent];
 
@@ -25,4 +28,6 @@ export interface ClusteringFinishedEvent extends TaskFinishedEvent {
 export interface DomainEventPayloads {
   [DomainEvent.IndexTaskFinished]: TaskFinishedEvent;
   [DomainEvent.ClusteringFinished]: ClusteringFinishedEvent;
+  [DomainEvent.FacesSearchingFinished]: TaskFinishedEvent;
+  [DomainEvent.FaceEventsRecorded]: { datasetId: string; count: number };
 }

@@ -5,6 +5,7 @@ export const TaskType = {
   FaceClustering: 'FaceClustering',
   IndexFileMeta: 'IndexFileMeta',
   Binding: 'Binding',
+  FacesSearching: 'FacesSearching',
 } as const;
 export type TaskType = (typeof TaskType)[keyof typeof TaskType];
 

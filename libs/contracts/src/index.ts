@@ -4,5 +4,7 @@ export * from './imm';
 export * from './embedding-codec';
 export * from './errors';
 export * from './task-ids';
+export * from './face-similarity';
+export * from './face-events';
 export * from './notification-envelope';
 export * from './unavailable';

@@ -65,6 +65,9 @@ export function buildTaskEnvelope(
     const text = (value: unknown): string => (typeof value === 'string' ? value : '');
     content['Files'] = files.map((f) => ({ URI: text(f.URI), Error: text(f.Error) }));
   }
+  if (task.taskType === TaskType.FacesSearching) {
+    content['Results'] = Array.isArray(task.details?.['Results']) ? task.details['Results'] : [];
+  }
   return {
     id: task.eventId,
     source: 'acs:imm',

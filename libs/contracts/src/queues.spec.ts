@@ -3,6 +3,9 @@ import { randomUUID } from 'node:crypto';
 import {
   ClusterQueue,
   clusterDebounce,
+  FaceQueryJob,
+  faceQueryWaitOptions,
+  FacesQueue,
   IndexQueue,
   JobName,
   jobOptions,
@@ -58,5 +61,34 @@ describe('queue contracts', () => {
     expect(() => parseJob(ClusterQueue, { name: JobName.ClusterDataset, datasetId, trigger: 'later' })).toThrow(
       new RegExp(QueueName.Cluster),
     );
+  });
+
+  it('give a faces-searching task one job per task, and a waited-for face query no id and no retry', () => {
+    const task: FaceQueryJob = {
+      name: JobName.FaceQuery,
+      op: 'faces-search',
+      datasetId,
+      taskId: 'FacesSearching-1',
+      uris: ['oss://b/k.jpg'],
+      maxResult: 5,
+    };
+    expect(jobOptions(FacesQueue, task)).toMatchObject({ jobId: 'faces-search-FacesSearching-1', attempts: 3 });
+    const detect = jobOptions(
+      FacesQueue,
+      { name: JobName.FaceQuery, op: 'detect', uri: 'oss://b/k.jpg' },
+      faceQueryWaitOptions,
+    );
+    expect(detect.jobId).toBeUndefined();
+    expect(detect).toMatchObject({ attempts: 1, removeOnComplete: { age: 60 } });
+    expect(parseJob(FacesQueue, task)).toEqual(task);
+    for (const bad of [
+      { ...task, op: 'index' },
+      { ...task, uris: [] },
+      { ...task, maxResult: 101 },
+      { name: JobName.FaceQuery, op: 'compare', uris: ['oss://b/k.jpg'] },
+      { name: JobName.FaceQuery, op: 'search', datasetId: 'x', uri: 'oss://b/k.jpg' },
+    ]) {
+      expect(() => parseJob(FacesQueue, bad)).toThrow(UnrecoverableError);
+    }
   });
 });

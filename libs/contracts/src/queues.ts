@@ -1,5 +1,6 @@
-import { JobsOptions, KeepJobs, Queue, UnrecoverableError } from 'bullmq';
+import { Job, JobsOptions, KeepJobs, Queue, UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
+import { ErrorCode } from './errors';
 
 /**
  * Every queue the apps exchange jobs on, one contract each: payload schema (the type is inferred from it),
@@ -12,6 +13,8 @@ export const QueueName = {
   Scan: 'facecluster-scan',
   Cluster: 'facecluster-cluster',
   Notify: 'facecluster-notify',
+  /** Requests about one image answered by the indexer (detect, compare, search) and faces-searching tasks. */
+  Faces: 'facecluster-faces',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -20,6 +23,7 @@ export const JobName = {
   ScanBinding: 'scan-binding',
   ClusterDataset: 'cluster-dataset',
   DeliverNotification: 'deliver-notification',
+  FaceQuery: 'face-query',
 } as const;
 
 /**
@@ -35,6 +39,8 @@ export const jobId = {
   clusterRequest: (taskId: string): string => `cluster-task-${taskId}`,
   /** One webhook delivery per event (a task's end is one event, with the task's EventId). */
   deliverNotification: (eventId: string): string => `notify-${eventId}`,
+  /** One job per faces-searching task. */
+  facesSearch: (taskId: string): string => `faces-search-${taskId}`,
 };
 
 /** Index one file of a dataset: fetch, decode, detect, embed, write figures. */
@@ -90,6 +96,95 @@ export const deliverNotificationJobSchema = z.object({
   body: notificationEnvelopeSchema,
 });
 export type DeliverNotificationJob = z.infer<typeof deliverNotificationJobSchema>;
+
+const faceQueryUri = z.string().min(1).max(1100);
+/**
+ * A question about images that the indexer answers without indexing them (it holds the face models), one schema
+ * per op. The gateway waits for detect / compare / search (`waitUntilFinished`); a faces-searching task records
+ * its result on the task.
+ */
+export const detectFacesQuerySchema = z.object({
+  name: z.literal(JobName.FaceQuery),
+  op: z.literal('detect'),
+  uri: faceQueryUri,
+});
+export const compareFacesQuerySchema = z.object({
+  name: z.literal(JobName.FaceQuery),
+  op: z.literal('compare'),
+  uris: z.tuple([faceQueryUri, faceQueryUri]),
+});
+export const searchClustersQuerySchema = z.object({
+  name: z.literal(JobName.FaceQuery),
+  op: z.literal('search'),
+  datasetId: z.uuid(),
+  uri: faceQueryUri,
+});
+export const facesSearchingTaskSchema = z.object({
+  name: z.literal(JobName.FaceQuery),
+  op: z.literal('faces-search'),
+  datasetId: z.uuid(),
+  taskId: z.string().min(1).max(128),
+  uris: z.array(faceQueryUri).min(1).max(100),
+  maxResult: z.number().int().min(0).max(100),
+});
+export const faceQueryJobSchema = z.discriminatedUnion('op', [
+  detectFacesQuerySchema,
+  compareFacesQuerySchema,
+  searchClustersQuerySchema,
+  facesSearchingTaskSchema,
+]);
+export type FaceQueryJob = z.infer<typeof faceQueryJobSchema>;
+
+/** Milliseconds spent per stage of a face query (reported in the gateway's Server-Timing header). */
+export interface FaceQueryTimings {
+  fetch: number;
+  decode: number;
+  inference: number;
+  search: number;
+}
+
+export interface FaceBox {
+  Left: number;
+  Top: number;
+  Width: number;
+  Height: number;
+}
+
+/** A detected face as the gateway maps it to an IMM Figure (the stored figure's columns, without blobs). */
+export interface DetectedFigure {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+  figureConfidence: number;
+  faceQuality: number;
+  sharpness: number | null;
+  age: number | null;
+  ageSD: number | null;
+  gender: string | null;
+  genderConfidence: number | null;
+  pitch: number | null;
+  roll: number | null;
+  yaw: number | null;
+  emotion: string | null;
+  emotionConfidence: number | null;
+  mouth: string | null;
+  mouthConfidence: number | null;
+}
+
+export type FaceQueryAnswer =
+  | { op: 'detect'; faces: DetectedFigure[] }
+  | { op: 'compare'; similarity: number | null; faceCounts: [number, number] }
+  | { op: 'search'; clusters: Array<{ clusterId: string; similarity: number; boundary: FaceBox }> }
+  | { op: 'faces-search' };
+
+/**
+ * What a face-query job returns: errors an IMM client must see travel as values, not as job failures. `kind` is
+ * the error's row of ErrorCodeTable (it decides the HTTP status), `code` what the client sees.
+ */
+export type FaceQueryResult =
+  | { ok: true; answer: FaceQueryAnswer; timings: FaceQueryTimings }
+  | { ok: false; code: string; message: string; kind: ErrorCode };
 
 /** The contract of one queue. Retry budget and retention are named fields, so they change in one place. */
 export interface QueueContract<S extends z.ZodType<{ name: string }>> {
@@ -170,6 +265,29 @@ export const NotifyQueue = {
   removeOnFail: { age: 7 * 86_400, count: 10_000 },
 } as const satisfies QueueContract<typeof deliverNotificationJobSchema>;
 
+export const FacesQueue = {
+  queue: QueueName.Faces,
+  jobName: JobName.FaceQuery,
+  schema: faceQueryJobSchema,
+  // Faces-searching tasks are one job per task; a synchronous query is a new job each time.
+  jobId: (job) => (job.op === 'faces-search' ? jobId.facesSearch(job.taskId) : undefined),
+  // The defaults are the faces-searching task's: retried, like indexing, when a store or the database hiccups.
+  attempts: 3,
+  backoffMs: 2000,
+  removeOnComplete: true,
+  removeOnFail: { age: 86_400 },
+} as const satisfies QueueContract<typeof faceQueryJobSchema>;
+
+/**
+ * Extra options of a synchronous face query (detect / compare / search), passed to {@link addJob}: the gateway
+ * waits for it, so it is not retried (the client may retry) and its result is kept long enough to be read.
+ */
+export const faceQueryWaitOptions = {
+  attempts: 1,
+  removeOnComplete: { age: 60 },
+  removeOnFail: { age: 600 },
+} as const satisfies JobsOptions;
+
 /** The BullMQ options of a payload's job under its contract; `extra` adds to them (delay, deduplication). */
 export function jobOptions<S extends z.ZodType<{ name: string }>>(
   contract: QueueContract<S>,
@@ -187,15 +305,18 @@ export function jobOptions<S extends z.ZodType<{ name: string }>>(
   };
 }
 
-/** Adds one job: payload checked against the contract's schema, its id and default options applied. */
+/**
+ * Adds one job: payload checked against the contract's schema, its id and default options applied. Returns the
+ * job (a caller that waits for its result uses it).
+ */
 export async function addJob<S extends z.ZodType<{ name: string }>>(
   queue: Queue,
   contract: QueueContract<S>,
   payload: z.infer<S>,
   extra: JobsOptions = {},
-): Promise<void> {
+): Promise<Job> {
   const data = contract.schema.parse(payload);
-  await queue.add(contract.jobName, data, jobOptions(contract, data, extra));
+  return queue.add(contract.jobName, data, jobOptions(contract, data, extra));
 }
 
 /** Adds jobs in one round trip, each as {@link addJob} would. */

@@ -4,6 +4,7 @@ import { buildDataSourceOptions, DatabaseOptions } from './data-source';
 import { AccessKeyRepository } from './repositories/access-key.repository';
 import { BindingRepository } from './repositories/binding.repository';
 import { DatasetRepository } from './repositories/dataset.repository';
+import { FaceEventRepository } from './repositories/face-event.repository';
 import { FigureClusterRepository } from './repositories/figure-cluster.repository';
 import { FileRepository } from './repositories/file.repository';
 import { FileSearchRepository } from './repositories/file-search.repository';
@@ -22,6 +23,7 @@ export const repositories = [
   TaskRepository,
   AccessKeyRepository,
   ReconciliationRepository,
+  FaceEventRepository,
   OutboxRepository,
 ];
 

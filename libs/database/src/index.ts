@@ -12,5 +12,6 @@ export * from './repositories/clustering-transaction';
 export * from './repositories/task.repository';
 export * from './repositories/access-key.repository';
 export * from './repositories/reconciliation.repository';
+export * from './repositories/face-event.repository';
 export * from './repositories/outbox.repository';
 export * from './entities/json';

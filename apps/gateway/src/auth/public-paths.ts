@@ -7,6 +7,12 @@
 /** Paths that answer without a credential: liveness and readiness probes. */
 const ALWAYS_PUBLIC = new Set(['/health/live', '/health/ready']);
 
+/**
+ * Face thumbnails linked from Stranger / KnownPerson events: the link's own random token is the credential (the
+ * event's receiver holds no API key), checked by the face-event controller in constant time.
+ */
+const FACE_EVENT_THUMBNAIL = /^\/face-events\/[0-9a-f-]{36}\/thumbnail\.jpg$/;
+
 /** Paths served to browsers, which also accept the dashboard's cookie, basic auth and `?key=`. */
 const BROWSER_PREFIXES = ['/dashboard', '/admin/queues', '/api/docs'];
 
@@ -32,7 +38,11 @@ export function canonicalPath(path: string): string | null {
 export function isPublicPath(path: string, options: { metricsPublic: boolean }): boolean {
   const canonical = canonicalPath(path);
   if (canonical === null) return false;
-  return ALWAYS_PUBLIC.has(canonical) || (options.metricsPublic && canonical === '/metrics');
+  return (
+    ALWAYS_PUBLIC.has(canonical) ||
+    FACE_EVENT_THUMBNAIL.test(canonical) ||
+    (options.metricsPublic && canonical === '/metrics')
+  );
 }
 
 export function isBrowserPath(path: string): boolean {

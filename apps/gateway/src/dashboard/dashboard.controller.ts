@@ -71,6 +71,19 @@ export class DashboardController {
     });
   }
 
+  @Get('datasets/:datasetId/strangers')
+  @Header(...html)
+  async strangers(@Param('datasetId') datasetId: string): Promise<string> {
+    const head = await this.service.dataset(datasetId);
+    const strangers = await this.service.recentStrangers(head.dataset.id);
+    return this.view.render('strangers', {
+      title: `${head.dataset.name}: strangers`,
+      tab: 'strangers',
+      ...head,
+      strangers,
+    });
+  }
+
   @Get('datasets/:datasetId/failed')
   @Header(...html)
   async failed(@Param('datasetId') datasetId: string, @Query('after') after: unknown): Promise<string> {

@@ -5,6 +5,8 @@ import {
   DatasetCounts,
   DatasetEntity,
   DatasetRepository,
+  DueFaceEvent,
+  FaceEventRepository,
   FigureClusterEntity,
   FigureClusterRepository,
   FigureEntity,
@@ -18,6 +20,7 @@ import {
 import { StorageRepository } from '@app/storage';
 import { Injectable } from '@nestjs/common';
 import { keysetPage } from '../common/next-token';
+import { thumbnailUrl } from '../face-events/face-event-body';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
@@ -58,6 +61,7 @@ export class DashboardService {
     private readonly clusters: FigureClusterRepository,
     private readonly tasks: TaskRepository,
     private readonly storage: StorageRepository,
+    private readonly faceEvents: FaceEventRepository,
   ) {}
 
   async overview(limit = 100): Promise<ProjectSummary[]> {
@@ -134,6 +138,12 @@ export class DashboardService {
       return file ? [{ face, file }] : [];
     });
     return { faces, ...(rows.length > FACES_PER_PAGE ? { next: page[page.length - 1].id } : {}) };
+  }
+
+  /** The dataset's most recent strangers (face_events), newest first, with their thumbnail links. */
+  async recentStrangers(datasetId: string): Promise<Array<DueFaceEvent & { thumbnail: string }>> {
+    const rows = await this.faceEvents.recentStrangers(datasetId, FACES_PER_PAGE);
+    return rows.map((r) => ({ ...r, thumbnail: thumbnailUrl('', r) }));
   }
 
   async failedFiles(datasetId: string, after?: string): Promise<{ files: FileEntity[]; next?: string }> {

@@ -4,6 +4,21 @@ import { datasetLimitFields } from '../projects/project.dto';
 
 const datasetRef = { ProjectName: immName, DatasetName: immName };
 
+/**
+ * Extension (not in IMM): where to POST Stranger / KnownPerson events of the dataset's newly indexed faces.
+ * `null` on UpdateDataset removes the subscription.
+ */
+export const eventSubscription = z.strictObject({
+  Endpoint: z.url({ protocol: /^https?$/ }).max(2048),
+  Secret: z.string().min(16, 'must be at least 16 characters').max(256).optional(),
+  Events: z
+    .array(z.enum(['Stranger', 'KnownPerson']))
+    .min(1, 'must name at least one event')
+    .max(2)
+    .default(['Stranger']),
+  WindowSeconds: z.number().int('must be an integer').min(1).max(86_400).optional(),
+});
+
 export const createDatasetSchema = z.strictObject({
   ...datasetRef,
   Description: description.optional(),
@@ -13,6 +28,7 @@ export const createDatasetSchema = z.strictObject({
     .max(50)
     .optional(),
   ...datasetLimitFields,
+  EventSubscription: eventSubscription.nullable().optional(),
 });
 export type CreateDatasetRequest = z.infer<typeof createDatasetSchema>;
 

@@ -7,7 +7,7 @@ import { cursorPart, keysetPage, NextTokenCodec } from '../common/next-token';
 import { ResourceLookupService } from '../common/resource-lookup.service';
 import { datasetLimitKeys } from '../projects/project.dto';
 import { CreateDatasetRequest, ListDatasetsRequest, UpdateDatasetRequest } from './dataset.dto';
-import { datasetLimit, toImmDataset } from './dataset.mapper';
+import { datasetLimit, toImmDataset, toSubscription } from './dataset.mapper';
 
 const datasetCursor = z.strictObject({ d: cursorPart.name });
 
@@ -39,6 +39,7 @@ export class DatasetService {
       description: request.Description ?? '',
       templateId: request.TemplateId ?? project.templateId,
       settings,
+      eventSubscription: toSubscription(request.EventSubscription) ?? null,
     });
     if (!dataset)
       throw new ResourceAlreadyExistsError(
@@ -78,6 +79,9 @@ export class DatasetService {
       settings,
       ...(request.Description !== undefined ? { description: request.Description } : {}),
       ...(request.TemplateId !== undefined ? { templateId: request.TemplateId } : {}),
+      ...(request.EventSubscription !== undefined
+        ? { eventSubscription: toSubscription(request.EventSubscription) ?? null }
+        : {}),
     });
     const updated = await this.lookup.dataset(request.ProjectName, request.DatasetName);
     return { Dataset: toImmDataset(project.name, updated.dataset) };

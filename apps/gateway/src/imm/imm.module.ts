@@ -6,6 +6,11 @@ import { NextTokenCodec } from '../common/next-token';
 import { ResourceLookupService } from '../common/resource-lookup.service';
 import { DatasetController } from '../datasets/dataset.controller';
 import { DatasetService } from '../datasets/dataset.service';
+import { FaceEventController } from '../face-events/face-event.controller';
+import { FaceEventDeliveryService } from '../face-events/face-event-delivery.service';
+import { FaceQueryClient } from '../faces/face-query.client';
+import { FacesController } from '../faces/faces.controller';
+import { FacesService } from '../faces/faces.service';
 import { FigureClusterController } from '../figure-clusters/figure-cluster.controller';
 import { FigureClusterService } from '../figure-clusters/figure-cluster.service';
 import { FileIndexingService } from '../files/file-indexing.service';
@@ -38,6 +43,8 @@ import { TaskService } from '../tasks/task.service';
     TaskController,
     StorageEventController,
     TaskEventsController,
+    FacesController,
+    FaceEventController,
   ],
   providers: [
     NextTokenCodec,
@@ -56,6 +63,9 @@ import { TaskService } from '../tasks/task.service';
     NotificationProcessor,
     WebhookClient,
     { provide: APP_INTERCEPTOR, useClass: NotificationEndpointInterceptor },
+    FaceQueryClient,
+    FacesService,
+    FaceEventDeliveryService,
   ],
 })
 export class ImmModule {}

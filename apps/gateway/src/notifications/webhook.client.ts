@@ -57,18 +57,25 @@ export class WebhookClient {
 
   /**
    * POSTs JSON; resolves the HTTP status. Network errors and timeouts reject with a plain Error (worth a retry);
-   * a refused scheme, address or a redirect rejects with WebhookRefusedError.
+   * a refused scheme, address or a redirect rejects with WebhookRefusedError. `options.rawBody` sends these exact
+   * bytes instead of serialising `body` (a signed body must be the bytes that were signed); `options.headers` adds
+   * headers.
    */
-  async post(endpoint: string, body: unknown): Promise<number> {
+  async post(
+    endpoint: string,
+    body: unknown,
+    options: { rawBody?: string; headers?: Record<string, string> } = {},
+  ): Promise<number> {
     const why = this.refusal(endpoint);
     if (why) throw new WebhookRefusedError(`The notification endpoint is refused: ${why}.`);
     const url = new URL(endpoint);
-    const payload = Buffer.from(JSON.stringify(body), 'utf8');
+    const payload = Buffer.from(options.rawBody ?? JSON.stringify(body), 'utf8');
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
       const req = send(url, {
         method: 'POST',
         headers: {
+          ...options.headers,
           'content-type': 'application/json',
           'content-length': payload.length,
           'user-agent': 'facecluster-notify/1.0',

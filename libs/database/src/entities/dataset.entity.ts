@@ -1,3 +1,4 @@
+import type { FaceEventSubscription } from '@app/contracts';
 import {
   Column,
   CreateDateColumn,
@@ -34,6 +35,10 @@ export class DatasetEntity {
 
   @Column({ type: 'jsonb', default: {} })
   settings!: Record<string, number | string>;
+
+  /** Stranger / known-person event subscription (an extension of IMM), or null. */
+  @Column({ name: 'event_subscription', type: 'jsonb', nullable: true })
+  eventSubscription!: FaceEventSubscription | null;
 
   /** Cluster runs completed; the clusterer bumps it under the dataset's advisory lock. */
   @Column({ name: 'cluster_generation', type: 'integer', default: 0 })

@@ -2,6 +2,7 @@ import { AccessKeyEntity } from './access-key.entity';
 import { BindingEntity } from './binding.entity';
 import { ClusterChangeEntity } from './cluster-change.entity';
 import { DatasetEntity } from './dataset.entity';
+import { FaceEventEntity } from './face-event.entity';
 import { FigureClusterEntity } from './figure-cluster.entity';
 import { FigureEntity } from './figure.entity';
 import { FileEntity } from './file.entity';
@@ -13,6 +14,7 @@ export {
   BindingEntity,
   ClusterChangeEntity,
   DatasetEntity,
+  FaceEventEntity,
   FigureClusterEntity,
   FigureEntity,
   FileEntity,
@@ -30,4 +32,5 @@ export const entities = [
   TaskEntity,
   ClusterChangeEntity,
   AccessKeyEntity,
+  FaceEventEntity,
 ];

@@ -1,6 +1,7 @@
 import { InitialSchema1795905196251 } from './1795905196251-InitialSchema';
 import { WidenBindingPhase1795907000000 } from './1795907000000-WidenBindingPhase';
 import { Outbox1796110000000 } from './1796110000000-Outbox';
+import { FaceEvents1796140000000 } from './1796140000000-FaceEvents';
 import { AccessKeys1796150000000 } from './1796150000000-AccessKeys';
 
 /** Every migration, in order. Never edit one that has landed: add a new one. */
@@ -9,5 +10,6 @@ export const migrations: Function[] = [
   InitialSchema1795905196251,
   WidenBindingPhase1795907000000,
   Outbox1796110000000,
+  FaceEvents1796140000000,
   AccessKeys1796150000000,
 ];

@@ -81,6 +81,27 @@ export class FigureClusterRepository {
     return this.clusters.find({ where: { datasetId, id: In(ids) }, select: publicColumns });
   }
 
+  /**
+   * Every cluster of the dataset with what tells that its summary changed (a clustering run rewrites the stats and
+   * update_time of each cluster it touches), for readers that keep the summaries in memory.
+   */
+  summaryVersions(datasetId: string): Promise<Array<{ id: string; version: string }>> {
+    return this.dataSource.query(
+      `SELECT id, (extract(epoch FROM update_time)::text || ':' || face_count::text) AS version
+         FROM figure_clusters WHERE dataset_id = $1`,
+      [datasetId],
+    );
+  }
+
+  /** Serialised summaries of these clusters (null until a run wrote one). */
+  summaries(datasetId: string, ids: string[]): Promise<Array<{ id: string; summary: Buffer | null }>> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.dataSource.query(
+      `SELECT id, summary FROM figure_clusters WHERE dataset_id = $1 AND id = ANY($2::uuid[])`,
+      [datasetId, ids],
+    );
+  }
+
   async list(query: ClusterListQuery): Promise<FigureClusterEntity[]> {
     const column = sortColumn[query.sort];
     const qb = this.clusters

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JsonObject } from '../entities/json';
-import { DataSource, In, Repository } from 'typeorm';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { FigureEntity, FileEntity } from '../entities';
 
 export interface PendingFileInput {
@@ -166,6 +166,24 @@ export class FileRepository {
     );
   }
 
+  /** A page of a dataset's faces with their embeddings and file URIs, by figure id (for exhaustive face search). */
+  embeddingPage(
+    datasetId: string,
+    afterId: string | null,
+    limit: number,
+  ): Promise<
+    Array<{ id: string; uri: string; embedding: Buffer; left: number; top: number; width: number; height: number }>
+  > {
+    return this.dataSource.query(
+      `SELECT f.id, fi.uri, f.embedding, f.box_left AS "left", f.box_top AS "top", f.box_width AS "width",
+              f.box_height AS "height"
+         FROM figures f JOIN files fi ON fi.id = f.file_id
+        WHERE f.dataset_id = $1 AND ($2::uuid IS NULL OR f.id > $2::uuid)
+        ORDER BY f.id LIMIT $3`,
+      [datasetId, afterId, limit],
+    );
+  }
+
   async thumbnail(figureId: string): Promise<Buffer | null> {
     const row = await this.figures.findOne({ where: { id: figureId }, select: { id: true, thumbnail: true } });
     return row?.thumbnail ?? null;
@@ -223,7 +241,13 @@ export class FileRepository {
    * Replaces a file's figures with a fresh detection result in one transaction, so a re-index never
    * duplicates faces and a crash leaves the previous state.
    */
-  async completeIndexing(fileId: string, info: IndexedImageInfo, figures: NewFigure[]): Promise<FigureEntity[]> {
+  async completeIndexing(
+    fileId: string,
+    info: IndexedImageInfo,
+    figures: NewFigure[],
+    /** Runs in the same transaction once the figures are saved (e.g. recording stranger events). */
+    onSaved?: (manager: EntityManager, saved: FigureEntity[], datasetId: string) => Promise<void>,
+  ): Promise<FigureEntity[]> {
     return this.dataSource.transaction(async (manager) => {
       const file = await manager.findOne(FileEntity, { where: { id: fileId }, lock: { mode: 'pessimistic_write' } });
       if (!file) return [];
@@ -254,6 +278,7 @@ export class FileRepository {
           indexedTime: new Date(),
         },
       );
+      if (onSaved) await onSaved(manager, saved, file.datasetId);
       return saved;
     });
   }

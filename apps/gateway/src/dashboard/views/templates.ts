@@ -39,6 +39,7 @@ export const templates: Record<string, string> = {
 <div class="toolbar"><a class="<%= it.tab === 'people' ? 'on' : '' %>" href="/dashboard/datasets/<%= it.dataset.id %>">People</a> ·
 <a class="<%= it.tab === 'unclustered' ? 'on' : '' %>" href="/dashboard/datasets/<%= it.dataset.id %>/unclustered">Unclustered faces</a> ·
 <a class="<%= it.tab === 'failed' ? 'on' : '' %>" href="/dashboard/datasets/<%= it.dataset.id %>/failed">Failed files</a> ·
+<a class="<%= it.tab === 'strangers' ? 'on' : '' %>" href="/dashboard/datasets/<%= it.dataset.id %>/strangers">Strangers</a> ·
 <a class="<%= it.tab === 'tasks' ? 'on' : '' %>" href="/dashboard/datasets/<%= it.dataset.id %>/tasks">Tasks</a></div>`,
 
   '@people': `<% layout('@layout') %>
@@ -95,6 +96,16 @@ export const templates: Record<string, string> = {
 <td class="muted"><%= x.face.left %>,<%= x.face.top %> <%= x.face.width %>×<%= x.face.height %></td></tr><% } %>
 </tbody></table>
 <% if (it.next) { %><div class="pager"><a href="?after=<%= it.next %>">Next page →</a></div><% } %>`,
+
+  '@strangers': `<% layout('@layout') %>
+<%~ include('@dataset-head', it) %>
+<p class="muted">Faces that matched no person when they were indexed (datasets with an event subscription). One row per stranger per window; later sightings are counted on it.</p>
+<% if (it.strangers.length === 0) { %><div class="empty">No stranger seen.</div><% } %>
+<table id="strangers"><thead><tr><th>Face</th><th>File</th><th>First seen</th><th>Last seen</th><th class="num">Sightings</th><th class="num">Best similarity</th><th>Alert</th></tr></thead><tbody>
+<% for (const s of it.strangers) { %><tr data-event="<%= s.id %>"><td><img width="64" height="64" loading="lazy" alt="stranger" src="<%= s.thumbnail %>"></td>
+<td><%= s.uri %></td><td><%= it.fmt.time(s.createTime) %></td><td class="muted"><%= it.fmt.time(s.lastSeenTime) %></td>
+<td class="num"><%= s.sightings %></td><td class="num"><%= it.fmt.num(s.similarity, 2) %></td><td><span class="tag"><%= s.deliveryState %></span></td></tr><% } %>
+</tbody></table>`,
 
   '@failed': `<% layout('@layout') %>
 <%~ include('@dataset-head', it) %>
