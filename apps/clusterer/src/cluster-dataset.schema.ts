@@ -7,4 +7,5 @@ export const clusterDatasetJobSchema = z.object({
   datasetId: z.uuid(),
   trigger: z.enum(['debounce', 'request', 'files-deleted']),
   taskId: z.string().min(1).max(128).optional(),
+  windowStartedAt: z.number().int().nonnegative().optional(),
 });

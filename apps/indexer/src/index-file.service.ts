@@ -1,13 +1,12 @@
 import { APP_CONFIG, IndexerConfig } from '@app/config';
 import {
   ClusterDatasetJob,
-  debouncedClusterJobOptions,
   DomainError,
   DomainEvent,
   FileStatus,
   IndexFileJob,
-  JobName,
   QueueName,
+  scheduleClusterRun,
   TaskStatus,
 } from '@app/contracts';
 import { FileEntity, FileRepository, NewFigure, TaskRepository } from '@app/database';
@@ -162,11 +161,11 @@ export class IndexFileService {
       });
     }
     // Every outcome may change the dataset's faces (new ones, replaced ones, ones dropped with a failed file):
-    // (re)start the dataset's debounce window. A run with nothing to do is a no-op.
-    await this.clusterQueue.add(
-      JobName.ClusterDataset,
-      { name: JobName.ClusterDataset, datasetId: file.datasetId, trigger: 'debounce' },
-      debouncedClusterJobOptions(file.datasetId, this.config.CLUSTER_DEBOUNCE_MS),
+    // (re)start the dataset's debounce window, capped by the max wait. A run with nothing to do is a no-op.
+    await scheduleClusterRun(
+      this.clusterQueue,
+      { datasetId: file.datasetId, trigger: 'debounce' },
+      { debounceMs: this.config.CLUSTER_DEBOUNCE_MS, maxWaitMs: this.config.CLUSTER_MAX_WAIT_MS },
     );
     await this.recordTaskOutcome(job, outcome);
   }

@@ -41,6 +41,8 @@ export interface ClusterDatasetJob {
   trigger: 'debounce' | 'request' | 'files-deleted';
   /** Set when a task was already recorded (requested runs); debounced runs create their own task. */
   taskId?: string;
+  /** Debounced runs: when the first trigger of this run's window happened (ms since the epoch), see scheduleClusterRun. */
+  windowStartedAt?: number;
 }
 
 /** POST an IMM event envelope to a webhook. */

@@ -1,11 +1,10 @@
 import { APP_CONFIG, GatewayConfig } from '@app/config';
 import {
   ClusterDatasetJob,
-  debouncedClusterJobOptions,
-  JobName,
   LimitExceededError,
   QueueName,
   ResourceNotFoundError,
+  scheduleClusterRun,
   TaskType,
 } from '@app/contracts';
 import { DatasetEntity, DatasetRepository, FileRepository, ProjectEntity, TaskRepository } from '@app/database';
@@ -153,10 +152,10 @@ export class FileService {
   private async afterDelete(datasetId: string, deleted: Array<{ id: string }>): Promise<void> {
     if (deleted.length > 0) {
       await this.indexing.cancel(deleted.map((d) => d.id));
-      await this.clusterQueue.add(
-        JobName.ClusterDataset,
-        { name: JobName.ClusterDataset, datasetId, trigger: 'files-deleted' },
-        debouncedClusterJobOptions(datasetId, this.config.CLUSTER_DEBOUNCE_MS),
+      await scheduleClusterRun(
+        this.clusterQueue,
+        { datasetId, trigger: 'files-deleted' },
+        { debounceMs: this.config.CLUSTER_DEBOUNCE_MS, maxWaitMs: this.config.CLUSTER_MAX_WAIT_MS },
       );
     }
   }
