@@ -1,4 +1,13 @@
-import { BindingState, IndexFileJob, JobName, jobId, parseStorageUri, QueueName, ScanBindingJob } from '@app/contracts';
+import {
+  BindingState,
+  fairIndexPriorities,
+  IndexFileJob,
+  JobName,
+  jobId,
+  parseStorageUri,
+  QueueName,
+  ScanBindingJob,
+} from '@app/contracts';
 import { BindingRepository, FileRepository } from '@app/database';
 import { ObjectNotFoundError, StorageRepository } from '@app/storage';
 import { InjectQueue } from '@nestjs/bullmq';
@@ -58,12 +67,17 @@ export class ScanBindingService {
     const rows = await this.files.upsertPending(
       todo.map((k) => ({ datasetId: binding.datasetId, uri: k.uri, bucket: binding.bucket, objectKey: k.key })),
     );
+    // The same fairness as IndexFileMeta and bucket notifications: each job's place in the dataset's backlog.
+    const priorities = rows.length
+      ? fairIndexPriorities(await this.files.countPending(binding.datasetId), rows.length)
+      : [];
     await this.indexQueue.addBulk(
-      rows.map((file) => ({
+      rows.map((file, i) => ({
         name: JobName.IndexFile,
         data: { name: JobName.IndexFile, fileId: file.id, datasetId: file.datasetId, uri: file.uri },
         opts: {
           jobId: jobId.indexFile(file.id),
+          priority: priorities[i],
           attempts: 5,
           backoff: { type: 'exponential', delay: 1000 },
           removeOnComplete: true,

@@ -1,4 +1,4 @@
-import { IndexFileJob, JobName, jobId, parseStorageUri, QueueName } from '@app/contracts';
+import { fairIndexPriorities, IndexFileJob, JobName, jobId, parseStorageUri, QueueName } from '@app/contracts';
 import { FileEntity, FileRepository, PendingFileInput } from '@app/database';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
@@ -56,10 +56,12 @@ export class FileIndexingService {
     return found;
   }
 
+  /** Queues the files' index jobs, each with its fair priority (its place in its dataset's backlog). */
   async enqueue(files: FileEntity[], taskId?: string): Promise<void> {
     if (files.length === 0) return;
+    const priorities = await this.fairPriorities(files);
     await this.indexQueue.addBulk(
-      files.map((file) => ({
+      files.map((file, i) => ({
         name: JobName.IndexFile,
         data: {
           name: JobName.IndexFile,
@@ -68,9 +70,21 @@ export class FileIndexingService {
           uri: file.uri,
           ...(taskId ? { taskId } : {}),
         },
-        opts: indexJobOptions(file.id),
+        opts: { ...indexJobOptions(file.id), priority: priorities[i] },
       })),
     );
+  }
+
+  /** fairIndexPriorities per dataset of the (already pending) files, in input order. */
+  private async fairPriorities(files: FileEntity[]): Promise<number[]> {
+    const byDataset = new Map<string, number[]>();
+    files.forEach((file, i) => byDataset.set(file.datasetId, [...(byDataset.get(file.datasetId) ?? []), i]));
+    const priorities: number[] = new Array<number>(files.length);
+    for (const [datasetId, indexes] of byDataset) {
+      const places = fairIndexPriorities(await this.files.countPending(datasetId), indexes.length);
+      indexes.forEach((fileIndex, k) => (priorities[fileIndex] = places[k]));
+    }
+    return priorities;
   }
 
   /** Drops waiting index jobs of deleted files (a running one finds its file gone and ends). */
