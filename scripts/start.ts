@@ -28,7 +28,7 @@ import {
   answers,
   isLoopback,
   LocalService,
-  RedisServerMissingError,
+  LocalServiceError,
   startEmbeddedPostgres,
   startRedisServer,
   terminate,
@@ -272,8 +272,9 @@ function redactUrl(url: string): string {
 }
 
 main().catch((error: unknown) => {
-  // A missing redis-server is a set-up step, not a crash: its message says what to install, without a stack.
-  if (error instanceof RedisServerMissingError) process.stderr.write(`${error.message}\n`);
+  // A missing redis-server (or a data folder PostgreSQL cannot use) is a set-up step, not a crash: the message
+  // says what to do, without a stack.
+  if (error instanceof LocalServiceError) process.stderr.write(`${error.message}\n`);
   else
     process.stderr.write(`Start failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);

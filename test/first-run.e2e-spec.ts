@@ -6,7 +6,7 @@
  * (and nothing on REDIS_URL), `npm start` stops with one message saying how to install it.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,7 +15,9 @@ import { StorageRepository } from '@app/storage';
 import { waitFor } from '@app/testing';
 import { bbtDir, bbtPhotos } from './support/fixtures';
 
-jest.setTimeout(300_000);
+// Three apps compiled by ts-node and the ONNX models: about a minute on an idle 2-core machine, several on a
+// loaded one.
+jest.setTimeout(600_000);
 
 const root = resolve(__dirname, '..');
 const photosAvailable = bbtDir() !== null;
@@ -56,7 +58,7 @@ function launch(env: Record<string, string>): Launched {
   );
   const lines: string[] = [];
   for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream! }).on('line', (line) => lines.push(line));
+    createInterface({ input: stream }).on('line', (line) => lines.push(line));
   }
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   return { child, lines, exited };
@@ -64,13 +66,19 @@ function launch(env: Record<string, string>): Launched {
 
 describe('npm start on a machine with nothing running', () => {
   const folder = mkdtempSync(join(tmpdir(), 'fc-first-run-'));
+  // Under root, PostgreSQL runs as the `postgres` user, which must be able to enter the data folder's parents.
+  chmodSync(folder, 0o755);
   let launched: Launched | undefined;
 
-  afterAll(async () => {
+  // A failed case must not leave its stack running into the next one.
+  afterEach(async () => {
     if (launched && launched.child.exitCode === null) {
       launched.child.kill('SIGTERM');
       await launched.exited;
     }
+  });
+
+  afterAll(() => {
     rmSync(folder, { recursive: true, force: true });
   });
 
@@ -102,7 +110,7 @@ describe('npm start on a machine with nothing running', () => {
         return line ? (JSON.parse(line) as Record<string, string>) : undefined;
       },
       'the banner of npm start',
-      240_000,
+      420_000,
       250,
     ).catch((error: Error) => {
       throw new Error(`${error.message}\n${lines.slice(-40).join('\n')}`);

@@ -76,7 +76,9 @@ export async function startEmbeddedPostgres(options: {
   const passwordFile = `${dir}.password`;
   if (!existsSync(passwordFile)) {
     if (existsSync(join(dir, 'PG_VERSION'))) {
-      throw new Error(`${options.dir} holds a database but ${options.dir}.password is missing; remove ${options.dir}`);
+      throw new LocalServiceError(
+        `${options.dir} holds a database but ${options.dir}.password is missing; remove ${options.dir}`,
+      );
     }
     writeFileSync(passwordFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
   }
@@ -100,9 +102,13 @@ export async function startEmbeddedPostgres(options: {
   );
   await new Promise<void>((ready, fail) => {
     child.once('message', (message: { ready?: boolean; error?: string }) =>
-      message.ready ? ready() : fail(new Error(`embedded PostgreSQL did not start: ${message.error ?? '?'}`)),
+      message.ready
+        ? ready()
+        : fail(new LocalServiceError(`embedded PostgreSQL did not start: ${message.error ?? '?'}`)),
     );
-    child.once('exit', (code) => fail(new Error(`embedded PostgreSQL exited during start-up (code ${code})`)));
+    child.once('exit', (code) =>
+      fail(new LocalServiceError(`embedded PostgreSQL exited during start-up (code ${code})`)),
+    );
   });
   child.removeAllListeners('exit');
   return {
@@ -111,7 +117,15 @@ export async function startEmbeddedPostgres(options: {
   };
 }
 
-export class RedisServerMissingError extends Error {
+/** A local service could not be started: its message says why and what to do (printed without a stack). */
+export class LocalServiceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LocalServiceError';
+  }
+}
+
+export class RedisServerMissingError extends LocalServiceError {
   constructor(url: string) {
     super(
       [
@@ -159,12 +173,13 @@ export async function startRedisServer(options: { root: string; dir: string; url
   // Its own process group, like the PostgreSQL runner: stopped by the launcher after the apps.
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
-  for (const stream of [child.stdout, child.stderr]) stream?.on('data', (chunk: Buffer) => (output += chunk));
+  for (const stream of [child.stdout, child.stderr])
+    stream?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const deadline = Date.now() + 15_000;
   while (!(await answers(host, port, 500))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await terminate(child);
-      throw new Error(`redis-server (${binary}) did not start on port ${port}:\n${output.trim()}`);
+      throw new LocalServiceError(`redis-server (${binary}) did not start on port ${port}:\n${output.trim()}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
