@@ -1,6 +1,6 @@
 import {
   BindingState,
-  fairIndexPriorities,
+  fairIndexPriority,
   IndexFileJob,
   JobName,
   jobId,
@@ -67,17 +67,15 @@ export class ScanBindingService {
     const rows = await this.files.upsertPending(
       todo.map((k) => ({ datasetId: binding.datasetId, uri: k.uri, bucket: binding.bucket, objectKey: k.key })),
     );
-    // The same fairness as IndexFileMeta and bucket notifications: each job's place in the dataset's backlog.
-    const priorities = rows.length
-      ? fairIndexPriorities(await this.files.countPending(binding.datasetId), rows.length)
-      : [];
+    // The same fairness as IndexFileMeta and bucket notifications: the size of the dataset's backlog.
+    const priority = rows.length ? fairIndexPriority(await this.files.countPending(binding.datasetId)) : 1;
     await this.indexQueue.addBulk(
-      rows.map((file, i) => ({
+      rows.map((file) => ({
         name: JobName.IndexFile,
         data: { name: JobName.IndexFile, fileId: file.id, datasetId: file.datasetId, uri: file.uri },
         opts: {
           jobId: jobId.indexFile(file.id),
-          priority: priorities[i],
+          priority,
           attempts: 5,
           backoff: { type: 'exponential', delay: 1000 },
           removeOnComplete: true,

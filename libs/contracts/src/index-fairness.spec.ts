@@ -1,20 +1,14 @@
-import { fairIndexPriorities, MAX_JOB_PRIORITY } from './index-fairness';
+import { fairIndexPriority, MAX_JOB_PRIORITY } from './index-fairness';
 
-describe('fairIndexPriorities', () => {
-  it('gives a batch the places after the files of its dataset already waiting', () => {
-    expect(fairIndexPriorities(3, 3)).toEqual([1, 2, 3]);
-    expect(fairIndexPriorities(1_942, 2)).toEqual([1_941, 1_942]);
+describe('fairIndexPriority', () => {
+  it('is the size of the dataset backlog: fewer files waiting, served sooner', () => {
+    expect(fairIndexPriority(3)).toBe(3);
+    // A 50-file dataset queued while another holds batches at 100, 200, ...: it goes first.
+    expect(fairIndexPriority(50)).toBeLessThan(fairIndexPriority(100));
   });
 
-  it('puts a small dataset ahead of the rest of a large backlog of another dataset', () => {
-    const large = fairIndexPriorities(2_000, 2_000);
-    const small = fairIndexPriorities(50, 50);
-    // After 60 files of the large import, its remaining jobs hold places 61..2000; the small one's are 1..50.
-    expect(Math.max(...small)).toBeLessThan(Math.min(...large.slice(60)));
-  });
-
-  it('stays within BullMQ priorities (>= 1, <= 2,097,151) when the count was stale', () => {
-    expect(fairIndexPriorities(0, 2)).toEqual([1, 2]);
-    expect(fairIndexPriorities(MAX_JOB_PRIORITY + 5, 1)).toEqual([MAX_JOB_PRIORITY]);
+  it('stays within BullMQ priorities (1 .. 2,097,151)', () => {
+    expect(fairIndexPriority(0)).toBe(1);
+    expect(fairIndexPriority(MAX_JOB_PRIORITY + 5)).toBe(MAX_JOB_PRIORITY);
   });
 });

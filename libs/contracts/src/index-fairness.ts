@@ -2,16 +2,15 @@
 export const MAX_JOB_PRIORITY = 2_097_151;
 
 /**
- * Fair indexing (docs/decisions/2026-12-03-fair-indexing.md): every index job gets the BullMQ priority of its
- * place in its own dataset's backlog when it is queued, so the queue serves the job with the fewest files of its
- * dataset ahead of it first. A 50-file dataset queued during a 2,000-file import of another dataset gets places
- * 1..50 while the import's remaining jobs hold places up to 2,000: the small one goes next instead of last;
- * within a dataset, files keep their order (growing places, FIFO among equals).
+ * Fair indexing (docs/decisions/2026-12-03-fair-indexing.md): the index jobs of a batch get as BullMQ priority
+ * the size of their dataset's backlog once the batch is recorded, so the queue serves datasets with few files
+ * waiting first. A 50-file dataset queued during a 2,000-file import of another dataset gets priority 50 while
+ * the import's jobs hold 100, 200, … 2,000 (one per batch of 100): the small one goes next instead of last.
+ * Jobs of equal priority stay first in, first out.
  *
- * `pending` is the dataset's count of files waiting or being indexed, the `count` files just recorded included
- * (FileRepository.countPending after upsertPending); returns the priority of each of those `count` jobs.
+ * `pending` is the dataset's count of files waiting or being indexed, the batch included
+ * (FileRepository.countPending after upsertPending).
  */
-export function fairIndexPriorities(pending: number, count: number): number[] {
-  const first = Math.max(1, pending - count + 1);
-  return Array.from({ length: count }, (_, i) => Math.min(MAX_JOB_PRIORITY, first + i));
+export function fairIndexPriority(pending: number): number {
+  return Math.min(MAX_JOB_PRIORITY, Math.max(1, pending));
 }

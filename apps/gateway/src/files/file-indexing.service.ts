@@ -1,4 +1,4 @@
-import { fairIndexPriorities, IndexFileJob, JobName, jobId, parseStorageUri, QueueName } from '@app/contracts';
+import { fairIndexPriority, IndexFileJob, JobName, jobId, parseStorageUri, QueueName } from '@app/contracts';
 import { FileEntity, FileRepository, PendingFileInput } from '@app/database';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
@@ -56,7 +56,7 @@ export class FileIndexingService {
     return found;
   }
 
-  /** Queues the files' index jobs, each with its fair priority (its place in its dataset's backlog). */
+  /** Queues the files' index jobs, each with its fair priority (the size of its dataset's backlog). */
   async enqueue(files: FileEntity[], taskId?: string): Promise<void> {
     if (files.length === 0) return;
     const priorities = await this.fairPriorities(files);
@@ -75,16 +75,13 @@ export class FileIndexingService {
     );
   }
 
-  /** fairIndexPriorities per dataset of the (already pending) files, in input order. */
+  /** fairIndexPriority of each (already pending) file's dataset, in input order. */
   private async fairPriorities(files: FileEntity[]): Promise<number[]> {
-    const byDataset = new Map<string, number[]>();
-    files.forEach((file, i) => byDataset.set(file.datasetId, [...(byDataset.get(file.datasetId) ?? []), i]));
-    const priorities: number[] = new Array<number>(files.length);
-    for (const [datasetId, indexes] of byDataset) {
-      const places = fairIndexPriorities(await this.files.countPending(datasetId), indexes.length);
-      indexes.forEach((fileIndex, k) => (priorities[fileIndex] = places[k]));
+    const byDataset = new Map<string, number>();
+    for (const datasetId of new Set(files.map((f) => f.datasetId))) {
+      byDataset.set(datasetId, fairIndexPriority(await this.files.countPending(datasetId)));
     }
-    return priorities;
+    return files.map((file) => byDataset.get(file.datasetId)!);
   }
 
   /** Drops waiting index jobs of deleted files (a running one finds its file gone and ends). */
