@@ -33,12 +33,8 @@ import {
   serializeSummary,
   clusterBatch,
   clusterIncremental,
-  evaluateClustering,
-  identitySize,
-  randomUnitVector,
-  seededRandom,
-  syntheticFace,
 } from '@app/clustering';
+import { evaluateClustering, identitySize, randomUnitVector, seededRandom, syntheticFace } from '@app/testing';
 import { numberArg, parseArgs } from './lib/args';
 
 const DIM = 512;

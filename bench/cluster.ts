@@ -3,7 +3,7 @@
  *
  *   npx ts-node -r tsconfig-paths/register --transpile-only bench/cluster.ts \
  *     --dataset ../shared/datasets/lfw-dev [--batches 10] [--min-photos 4] [--distractors dir] [--hd pipeline|all]  (pipeline: the indexer's own IMM HD flags, the default; all: every face HD)
- *     [--seed 1] [--half 1|2] [--linkage 0.46] [--join 0.41] [--join-nonhd 0.41] [--small-margin 0.12]
+ *     [--seed 1] [--half 1|2] [--linkage 0.46] [--group-match 0.46] [--join 0.41] [--small-margin 0.12]
  *     [--cohesion 0.6] [--cohesion-nonhd 0.58] [--merge 0.55] [--sweep] [--explain]   (--explain: every evaluated face outside its person's main cluster)
  *     (--half: only one of two disjoint halves of the identities, split at random with --seed: a held-out check)
  *     [--embeddings .cache/embeddings/<file>.json]   (reuse an embedDataset cache file as is)
@@ -23,9 +23,9 @@ import {
   FaceInput,
   clusterBatch,
   clusterIncremental,
-  evaluateClustering,
   seededRandom,
 } from '@app/clustering';
+import { evaluateClustering } from '@app/testing';
 import { datasetsRoot, numberArg, parseArgs } from './lib/args';
 import { type DatasetFace, embedDataset } from './lib/embed-dataset';
 import { explainMisses } from './lib/explain-misses';
@@ -140,8 +140,8 @@ async function main(): Promise<void> {
   const options: Partial<ClusteringOptions> = {};
   const optionArgs: Array<[string, keyof ClusteringOptions]> = [
     ['linkage', 'linkageThreshold'],
+    ['group-match', 'groupMatchThreshold'],
     ['join', 'joinThreshold'],
-    ['join-nonhd', 'joinThresholdNonHD'],
     ['merge', 'mergeThreshold'],
     ['small-margin', 'smallClusterMargin'],
     ['cohesion', 'cohesionRatio'],
@@ -151,6 +151,8 @@ async function main(): Promise<void> {
   ];
   for (const [arg, key] of optionArgs)
     if (args.has(arg)) (options as Record<string, number>)[key] = numberArg(args, arg, 0);
+  // --linkage alone moves both of the linkage threshold's meanings (the group-to-cluster bar has the same value).
+  if (args.has('linkage') && !args.has('group-match')) options.groupMatchThreshold = options.linkageThreshold;
 
   const faces = await loadFaces(dataset, hdMode, (rel) => rel.split('/')[0], args.get('embeddings'));
   const distractorDir = args.get('distractors');
@@ -188,7 +190,7 @@ async function main(): Promise<void> {
     for (const linkage of grid) {
       const r = await clusterBatch(
         faces,
-        { ...options, linkageThreshold: linkage, joinThreshold: linkage, joinThresholdNonHD: 1 },
+        { ...options, linkageThreshold: linkage, groupMatchThreshold: linkage, joinThreshold: linkage },
         newId,
       );
       const m = evaluateClustering(
@@ -201,8 +203,8 @@ async function main(): Promise<void> {
         const inc = await runIncremental(faces, batches, {
           ...options,
           linkageThreshold: linkage,
+          groupMatchThreshold: linkage,
           joinThreshold: join,
-          joinThresholdNonHD: Math.max(join, options.joinThresholdNonHD ?? 0),
         });
         const mi = evaluateClustering(inc.predicted, truth, evaluated);
         console.log(

@@ -1,9 +1,10 @@
-import { DatasetRepository, FileRepository, ProjectRepository } from '@app/database';
+import { DatasetRepository, FigureEntity, FileRepository, ProjectRepository } from '@app/database';
 import { StorageRepository } from '@app/storage';
-import { connectToSchema } from '@app/testing';
+import { connectToSchema, entityFactories } from '@app/testing';
 import sharp from 'sharp';
 import request from 'supertest';
 import type { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import { GatewayHarness, startGateway } from './gateway-harness';
 
 const KEY = 'dashboard-test-key-0123456789';
@@ -76,19 +77,22 @@ describe('operator dashboard pages', () => {
     );
     figureIds = saved.map((f) => f.id);
     await files.markFailed(bad.id, 'InvalidImage.Decode', 'The object is not an image.');
-    const [{ id }] = (
-      await pg.query(
-        `INSERT INTO figure_clusters (id, dataset_id, name, face_count, image_count, gender, average_age, min_age, max_age, cover_figure_id)
-         VALUES (gen_random_uuid(), $1, 'Alice', 1, 1, 'female', 31, 29, 33, $2) RETURNING id`,
-        [datasetId, figureIds[0]],
-      )
-    ).rows as Array<{ id: string }>;
-    clusterId = id!;
-    await pg.query(`UPDATE figures SET cluster_id = $1, cluster_state = 'clustered' WHERE id = $2`, [
-      clusterId,
-      figureIds[0],
-    ]);
-    await pg.query(`UPDATE figures SET cluster_state = 'independent' WHERE id = $1`, [figureIds[1]]);
+    const dataSource = gw.app.get(DataSource);
+    const cluster = await entityFactories(dataSource).figureCluster({
+      datasetId,
+      name: 'Alice',
+      faceCount: 1,
+      imageCount: 1,
+      gender: 'female',
+      averageAge: 31,
+      minAge: 29,
+      maxAge: 33,
+      coverFigureId: figureIds[0],
+    });
+    clusterId = cluster.id;
+    const figures = dataSource.getRepository(FigureEntity);
+    await figures.update({ id: figureIds[0] }, { clusterId, clusterState: 'clustered' });
+    await figures.update({ id: figureIds[1] }, { clusterState: 'independent' });
   });
 
   afterAll(async () => {

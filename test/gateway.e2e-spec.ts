@@ -6,7 +6,7 @@ import { DatasetRepository, ProjectRepository, TaskRepository as Tasks } from '@
 import { StorageRepository } from '@app/storage';
 import { waitFor } from '@app/testing';
 import { ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
-import { TaskJanitorService } from '../apps/gateway/src/tasks/task-janitor.service';
+import { TaskJanitorService } from '../apps/gateway/src/gateway.app';
 import { GatewayHarness, Seeder, startGateway } from './gateway-harness';
 
 jest.setTimeout(60_000);
@@ -689,7 +689,7 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
       });
       const job = await waitFor(
         async () => {
-          const found = await gw.queues.Notify.getJob(jobId.deliverNotification(res.body.TaskId));
+          const found = await gw.queues.Notify.getJob(jobId.deliverNotification(res.body.EventId));
           return found && (await found.getState()) === 'completed' ? found : null;
         },
         'the delivery job to complete',

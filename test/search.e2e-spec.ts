@@ -1,6 +1,6 @@
 import { FileSearchRepository } from '@app/database';
 import { connectToSchema } from '@app/testing';
-import { parseSimpleQuery, parseSort } from '../apps/gateway/src/search/simple-query.parser';
+import { parseSimpleQuery, parseSort } from '../apps/gateway/src/gateway.app';
 import { GatewayHarness, Seeder, startGateway } from './gateway-harness';
 
 /** SimpleQuery against seeded files, figures and clusters (real Postgres). */

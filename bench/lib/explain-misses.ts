@@ -1,5 +1,4 @@
-import { type FaceInput, clusterCohesion } from '@app/clustering';
-import { addInto, dot, normalized } from '../../libs/clustering/src/vector-math';
+import { addInto, clusterCohesion, dot, type FaceInput, normalized } from '@app/clustering';
 
 export interface ExplainedFace extends FaceInput {
   identity: string;

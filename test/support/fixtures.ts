@@ -6,8 +6,8 @@
 import { IndexFileJob, JobName, jobId, TaskType } from '@app/contracts';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { datasetsDir, waitFor } from '@app/testing';
+import { FileRepository, ProjectEntity } from '@app/database';
+import { datasetsDir, entityFactories, waitFor } from '@app/testing';
 import { Stack } from './stack';
 
 /** Retry policy the tests use for jobs they queue themselves (mirrors what producers should send). */
@@ -19,15 +19,12 @@ export const testJobOptions = {
 };
 
 export async function createDataset(stack: Stack, name: string): Promise<{ projectId: string; datasetId: string }> {
-  const [project] = (
-    await stack.db.query(
-      `INSERT INTO projects (name) VALUES ($1) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
-      [`p-${name}`],
-    )
-  ).rows as Array<{ id: string }>;
-  const [dataset] = (
-    await stack.db.query(`INSERT INTO datasets (project_id, name) VALUES ($1, $2) RETURNING id`, [project.id, name])
-  ).rows as Array<{ id: string }>;
+  const make = entityFactories(stack.dataSource);
+  const projectName = `p-${name}`;
+  const project =
+    (await stack.dataSource.getRepository(ProjectEntity).findOneBy({ name: projectName })) ??
+    (await make.project({ name: projectName }));
+  const dataset = await make.dataset({ projectId: project.id, name });
   return { projectId: project.id, datasetId: dataset.id };
 }
 
@@ -46,17 +43,14 @@ export async function indexObjects(
 ): Promise<Map<string, string>> {
   const bucket = options.bucket ?? 'photos';
   const ids = new Map<string, string>();
+  const fileRepository = new FileRepository(stack.dataSource);
   for (const f of files) {
     if (options.upload !== false)
       await stack.storage.put(bucket, f.key, f.body, f.contentType ?? 'application/octet-stream');
-    const uri = `oss://${bucket}/${f.key}`;
-    const { rows } = await stack.db.query(
-      `INSERT INTO files (dataset_id, uri, bucket, object_key) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (dataset_id, uri) DO UPDATE SET status = 'pending', error_code = NULL, error_message = NULL
-       RETURNING id`,
-      [datasetId, uri, bucket, f.key],
-    );
-    ids.set(f.key, (rows[0] as { id: string }).id);
+    const [file] = await fileRepository.upsertPending([
+      { datasetId, uri: `oss://${bucket}/${f.key}`, bucket, objectKey: f.key },
+    ]);
+    ids.set(f.key, file.id);
   }
   await stack.queues.index.addBulk(
     files.map((f) => {
@@ -74,20 +68,20 @@ export async function indexObjects(
   return ids;
 }
 
-/** Records a Running task the way the gateway does (TaskRepository.create); returns its id. */
+/** Records a Running task as the gateway does (status Running, expiring in 7 days); returns its id. */
 export async function createTask(
   stack: Stack,
   ids: { projectId: string; datasetId: string },
   type: string,
   details: Record<string, unknown> = {},
 ): Promise<string> {
-  const taskId = `${type}-${randomUUID()}`;
-  await stack.db.query(
-    `INSERT INTO tasks (id, project_id, dataset_id, task_type, event_id, details, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, now() + interval '7 days')`,
-    [taskId, ids.projectId, ids.datasetId, type, randomUUID(), JSON.stringify(details)],
-  );
-  return taskId;
+  const task = await entityFactories(stack.dataSource).task({
+    projectId: ids.projectId,
+    datasetId: ids.datasetId,
+    taskType: type,
+    details,
+  });
+  return task.id;
 }
 
 /** Queues a requested clustering run (what CreateFigureClusteringTask does) and returns its task id. */

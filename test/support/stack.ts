@@ -18,6 +18,7 @@
  */
 import { clustererEnvSchema, gatewayEnvSchema, indexerEnvSchema, loadConfig, redisConnection } from '@app/config';
 import { QueueName } from '@app/contracts';
+import { createDataSource } from '@app/database';
 import { EMBEDDED_S3_CREDENTIALS, EmbeddedS3Server, StorageOptions, StorageRepository } from '@app/storage';
 import { connectToSchema, createTestDatabase, testQueuePrefix, TestDatabase, waitFor } from '@app/testing';
 import { INestApplication } from '@nestjs/common';
@@ -28,8 +29,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
-import { ClusterRunHooks } from '../../apps/clusterer/src/cluster-run.hooks';
-import { createClustererApp } from '../../apps/clusterer/src/clusterer.app';
+import { DataSource } from 'typeorm';
+import { ClusterRunHooks, createClustererApp } from '../../apps/clusterer/src/clusterer.app';
 import { createGatewayApp } from '../../apps/gateway/src/gateway.app';
 import { createIndexerApp } from '../../apps/indexer/src/indexer.app';
 
@@ -87,6 +88,8 @@ export interface Stack {
   s3: StackS3;
   /** pg client on the stack's schema, for assertions on raw rows (search_path is set). */
   db: Client;
+  /** TypeORM on the stack's schema, for the entity factories of @app/testing and the repositories. */
+  dataSource: DataSource;
   database: TestDatabase;
   queuePrefix: string;
   /** BullMQ Queue objects on the stack's prefix (for inspection and for adding jobs directly). */
@@ -153,6 +156,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   const apps: Stack['apps'] = { clusterers: [] };
   let db: Client | undefined;
+  const dataSource = createDataSource({ url: database.url, schema: database.schema, poolSize: 2 });
   const stop = async (): Promise<void> => {
     const closing = [apps.gateway, apps.indexer, ...apps.clusterers].filter((a): a is INestApplication => !!a);
     await Promise.all(closing.map((a) => a.close().catch(() => undefined)));
@@ -161,6 +165,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await queue.close().catch(() => undefined);
     }
     await db?.end().catch(() => undefined);
+    if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
     await database.drop().catch(() => undefined);
     if (s3Running) await s3Server.stop().catch(() => undefined);
     rmSync(directory, { recursive: true, force: true });
@@ -168,6 +173,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   try {
     db = await connectToSchema(database);
+    await dataSource.initialize();
     for (let i = 0; i < (options.clusterers ?? 1); i++) {
       apps.clusterers.push(
         await createClustererApp(loadConfig(clustererEnvSchema, env), { hooks: options.clustererHooks }),
@@ -216,6 +222,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       storage,
       s3,
       db,
+      dataSource,
       database,
       queuePrefix,
       queues,

@@ -1,10 +1,9 @@
 import { APP_CONFIG, ClustererConfig } from '@app/config';
-import { ClusterDatasetJob, QueueName } from '@app/contracts';
+import { ClusterDatasetJob, ClusterQueue, parseJob, QueueName } from '@app/contracts';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, OnApplicationBootstrap } from '@nestjs/common';
-import { DelayedError, Job, UnrecoverableError } from 'bullmq';
+import { DelayedError, Job } from 'bullmq';
 import { withJobLogContext } from '@app/observability';
-import { clusterDatasetJobSchema } from './cluster-dataset.schema';
 import { ClusterDatasetService, RunOutcome } from './cluster-dataset.service';
 
 /** How long a run waits before trying again when another run of the same dataset holds the lock. */
@@ -29,12 +28,9 @@ export class ClusterDatasetProcessor extends WorkerHost implements OnApplication
   }
 
   async process(job: Job<ClusterDatasetJob>, token?: string): Promise<RunOutcome> {
-    const parsed = clusterDatasetJobSchema.safeParse(job.data);
-    if (!parsed.success) {
-      throw new UnrecoverableError(`Invalid ${QueueName.Cluster} payload: ${parsed.error.message}`);
-    }
+    const data = parseJob(ClusterQueue, job.data);
     const outcome = await withJobLogContext(job, () =>
-      this.service.run(parsed.data as ClusterDatasetJob, {
+      this.service.run(data, {
         attempt: job.attemptsMade + 1,
         lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
         rememberTaskId: (taskId) => job.updateData({ ...job.data, taskId }),

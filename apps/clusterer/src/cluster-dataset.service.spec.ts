@@ -1,5 +1,6 @@
 import { ClusterMemberRow } from '@app/database';
-import { bufferToEmbedding, statsOf } from './cluster-dataset.service';
+import { decodeEmbedding as bufferToEmbedding } from '@app/contracts';
+import { statsOf } from './cluster-run.steps';
 
 const member = (over: Partial<ClusterMemberRow>): ClusterMemberRow => ({
   id: 'f',

@@ -1,32 +1,22 @@
 import { APP_CONFIG, ClustererConfig } from '@app/config';
 import { ClusterDatasetJob, DomainEvent, newEventId, newTaskId, TaskStatus, TaskType } from '@app/contracts';
-import {
-  ClusterChangeRow,
-  ClusteringFaceRow,
-  ClusteringTransaction,
-  ClusterMemberRow,
-  ClusterStatsRow,
-  DatasetRepository,
-  FigureClusterRepository,
-  TaskRepository,
-} from '@app/database';
-import {
-  buildSummary,
-  chooseCover,
-  clusterIncremental,
-  ClusteringIndex,
-  ClusteringIndexChange,
-  ClusteringResult,
-  ClusterSummary,
-  computeClusterStats,
-  deserializeSummary,
-  FaceInput,
-  serializeSummary,
-} from '@app/clustering';
+import { ClusteringTransaction, DatasetRepository, FigureClusterRepository, TaskRepository } from '@app/database';
+import { ClusteringIndex, ClusteringIndexChange, ClusteringResult, deserializeSummary } from '@app/clustering';
 import { MetricsService } from '@app/observability';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { CLUSTER_RUN_HOOKS, ClusterRunHooks } from './cluster-run.hooks';
+import {
+  applyResult,
+  rebuildStale,
+  refreshStatistics,
+  repairDrift,
+  runClustering,
+  RunWrites,
+  scopeRun,
+  StaleRebuild,
+  toFaceInput,
+  touchedMembers,
+} from './cluster-run.steps';
 import { ClusteringIndexRegistry } from './clustering-index.registry';
 import { DomainEventPublisher } from '@app/messaging';
 
@@ -63,69 +53,30 @@ export type RunOutcome =
   | { kind: 'locked'; taskId: string }
   | { kind: 'done'; taskId: string; summary: RunSummary };
 
-/** Embeddings are stored as float32 little-endian. */
-export function bufferToEmbedding(buffer: Buffer): Float32Array {
-  const out = new Float32Array(buffer.length / 4);
-  for (let i = 0; i < out.length; i++) out[i] = buffer.readFloatLE(i * 4);
-  return out;
-}
-
-function toFaceInput(row: ClusteringFaceRow): FaceInput {
+/** The task's figures for one committed run. */
+function summarize(
+  result: ClusteringResult | null,
+  newFaces: number,
+  candidates: number,
+  writes: RunWrites,
+  members: Map<string, unknown[]>,
+  empty: string[],
+  stale: StaleRebuild,
+  generation: number,
+): RunSummary {
+  const createdIds = new Set(result?.createdClusters.map((c) => c.clusterId) ?? []);
   return {
-    faceId: row.id,
-    imageId: row.fileId,
-    embedding: bufferToEmbedding(row.embedding),
-    isHD: row.isHD,
-    quality: row.faceQuality,
+    newFaces,
+    candidates,
+    joinedExisting: result?.stats.joinedExisting ?? 0,
+    independent: result?.stats.independent ?? 0,
+    createdClusters: result?.createdClusters.filter((c) => !empty.includes(c.clusterId)).length ?? 0,
+    updatedClusters: [...writes.touched].filter((id) => !createdIds.has(id) && members.has(id)).length,
+    merges: result?.merges.length ?? 0,
+    deletedClusters: writes.changes.filter((c) => c.kind === 'delete').length + (result?.merges.length ?? 0),
+    rebuiltClusters: stale.rebuilt.size,
+    generation,
   };
-}
-
-/** Exact IMM statistics and the best cover of one cluster, from its member rows. */
-export function statsOf(clusterId: string, members: ClusterMemberRow[]): ClusterStatsRow {
-  const stats = computeClusterStats(
-    members.map((m) => ({
-      imageId: m.fileId,
-      age: m.age ?? undefined,
-      gender: m.gender === 'male' || m.gender === 'female' ? m.gender : undefined,
-      genderConfidence: m.genderConfidence ?? undefined,
-    })),
-  );
-  const cover = chooseCover(
-    members.map((m) => ({
-      faceId: m.id,
-      quality: m.faceQuality,
-      sharpness: m.sharpness ?? undefined,
-      headPose:
-        m.pitch !== null && m.roll !== null && m.yaw !== null
-          ? { pitch: m.pitch, roll: m.roll, yaw: m.yaw }
-          : undefined,
-      eyesOpen: m.eyesOpen ?? undefined,
-      width: m.width,
-      height: m.height,
-      isHD: m.isHD,
-    })),
-  );
-  return {
-    id: clusterId,
-    faceCount: stats.faceCount,
-    imageCount: stats.imageCount,
-    gender: stats.gender ?? null,
-    averageAge: stats.averageAge ?? null,
-    minAge: stats.minAge ?? null,
-    maxAge: stats.maxAge ?? null,
-    coverFigureId: cover?.faceId ?? null,
-  };
-}
-
-function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const list = out.get(k);
-    if (list) list.push(row);
-    else out.set(k, [row]);
-  }
-  return out;
 }
 
 /**
@@ -242,121 +193,50 @@ export class ClusterDatasetService {
     }
   }
 
+  /**
+   * The run inside the transaction, as its steps (cluster-run.steps.ts): rebuild stale clusters, scope the new
+   * faces through the dataset's index, run the clustering, apply its result, repair summaries that drifted, refresh
+   * the statistics; then bump the generation.
+   */
   private async cluster(tx: ClusteringTransaction, taskId: string, context: RunContext): Promise<RunResult> {
-    const changes: ClusterChangeRow[] = [];
+    const writes = new RunWrites();
     const startGeneration = await tx.generation();
 
-    // 1. Clusters whose members changed outside a run (files deleted or re-indexed): rebuild or delete.
-    const stale = await tx.staleClusters();
-    const emptied = stale.filter((c) => c.actual === 0).map((c) => c.id);
-    const rebuilt = stale.filter((c) => c.actual > 0).map((c) => c.id);
-    const rebuiltMembers = groupBy(await tx.facesOfClusters(rebuilt), (f) => f.clusterId!);
-    const rebuiltSummaries = new Map<string, ClusterSummary>(
-      rebuilt.map((id) => [id, buildSummary(id, rebuiltMembers.get(id)!.map(toFaceInput))]),
-    );
-    await tx.deleteClusters(emptied);
-    for (const id of emptied)
-      changes.push({ kind: 'delete', fromClusterId: id, intoClusterId: null, reason: 'no faces left' });
+    const stale = await rebuildStale(tx, writes);
     await this.tasks.setProgress(taskId, 10);
 
-    // 2. The incremental run: the new faces, and only the clusters and earlier independents (candidates) the
-    //    dataset's index shortlists for them.
-    const newFaceRows = await tx.facesInState('unavailable');
-    const newFaces = newFaceRows.map(toFaceInput);
-    const touched = new Set<string>(rebuilt);
-    const toWrite = new Map<string, ClusterSummary>(rebuiltSummaries);
+    const newFaces = (await tx.facesInState('unavailable')).map(toFaceInput);
     let result: ClusteringResult | null = null;
     let candidates = 0;
     if (newFaces.length > 0) {
       const index = await this.indexes.get(tx.datasetId, startGeneration, () =>
         this.buildIndex(tx, newFaces[0].embedding.length),
       );
-      const deleted = new Set(emptied);
-      const { input, stats } = await index.scope(newFaces, {
-        clusters: async (ids) => {
-          const fromDb = ids.filter((id) => !rebuiltSummaries.has(id) && !deleted.has(id));
-          const rows = await tx.summariesOf(fromDb);
-          return [
-            ...ids.flatMap((id) => rebuiltSummaries.get(id) ?? []),
-            ...rows.flatMap((r) => (r.summary ? [deserializeSummary(r.summary)] : [])),
-          ];
-        },
-        candidates: async (ids) => (await tx.independentFaces(ids)).map(toFaceInput),
-      });
-      candidates = stats.candidates;
-      result = await clusterIncremental(input, () => randomUUID());
+      const scoped = await scopeRun(tx, index, newFaces, stale);
+      candidates = scoped.candidates;
+      result = await runClustering(scoped.input);
       await this.tasks.setProgress(taskId, 50);
-
-      // 3. Writes: new clusters first (faces reference them), then assignments, merges, summaries.
-      await tx.insertClusters(result.createdClusters.map((s) => ({ id: s.clusterId, summary: serializeSummary(s) })));
-      await tx.assign(result.assignments.map((a) => ({ figureId: a.faceId, clusterId: a.clusterId })));
-      for (const merge of result.merges) {
-        await tx.mergeCluster(merge.from, merge.into);
-        touched.delete(merge.from);
-        toWrite.delete(merge.from);
-        touched.add(merge.into);
-        changes.push({
-          kind: 'merge',
-          fromClusterId: merge.from,
-          intoClusterId: merge.into,
-          reason: `${merge.reason} (mean cosine ${merge.similarity.toFixed(3)})`,
-        });
-      }
-      for (const s of [...result.createdClusters, ...result.updatedClusters]) {
-        touched.add(s.clusterId);
-        toWrite.set(s.clusterId, s);
-      }
+      await applyResult(tx, result, writes);
     }
 
-    // 4. Exact statistics and the best cover of every touched cluster, from its member rows.
-    const touchedIds = [...touched];
-    const members = groupBy(await tx.members(touchedIds), (m) => m.clusterId);
-    const empty = touchedIds.filter((id) => !members.has(id));
-    // Faces deleted while this run was computing: the summary must count exactly the members (FaceCount), or the
-    // next run's stale check (FaceCount vs members) would miss the difference. Rare; rebuilt from the members.
-    const drifted = [...toWrite.values()].filter(
-      (s) => members.has(s.clusterId) && members.get(s.clusterId)!.length !== s.count,
-    );
-    if (drifted.length > 0) {
-      const faces = groupBy(await tx.facesOfClusters(drifted.map((s) => s.clusterId)), (f) => f.clusterId!);
-      for (const s of drifted)
-        toWrite.set(s.clusterId, buildSummary(s.clusterId, faces.get(s.clusterId)!.map(toFaceInput)));
-    }
-    for (const id of empty) toWrite.delete(id);
-    await tx.updateSummaries([...toWrite.values()].map((s) => ({ id: s.clusterId, summary: serializeSummary(s) })));
-    await tx.writeStats(touchedIds.filter((id) => members.has(id)).map((id) => statsOf(id, members.get(id)!)));
-    // Faces deleted while this run was computing can leave a just-touched cluster empty.
-    await tx.deleteClusters(empty);
-    for (const id of empty)
-      changes.push({ kind: 'delete', fromClusterId: id, intoClusterId: null, reason: 'no faces left' });
-    await tx.recordChanges(taskId, changes);
+    const members = await touchedMembers(tx, writes);
+    await repairDrift(tx, writes, members);
+    const empty = await refreshStatistics(tx, taskId, writes, members);
     const generation = await tx.bumpGeneration();
     await this.tasks.setProgress(taskId, 90);
 
     await this.hooks?.insideRun?.({ datasetId: tx.datasetId, taskId, attempt: context.attempt });
 
-    const createdIds = new Set(result?.createdClusters.map((c) => c.clusterId) ?? []);
     return {
-      summary: {
-        newFaces: newFaces.length,
-        candidates,
-        joinedExisting: result?.stats.joinedExisting ?? 0,
-        independent: result?.stats.independent ?? 0,
-        createdClusters: result?.createdClusters.filter((c) => !empty.includes(c.clusterId)).length ?? 0,
-        updatedClusters: touchedIds.filter((id) => !createdIds.has(id) && members.has(id)).length,
-        merges: result?.merges.length ?? 0,
-        deletedClusters: changes.filter((c) => c.kind === 'delete').length + (result?.merges.length ?? 0),
-        rebuiltClusters: rebuilt.length,
-        generation,
-      },
+      summary: summarize(result, newFaces.length, candidates, writes, members, empty, stale, generation),
       index: {
         from: startGeneration,
         to: generation,
         change: {
           result,
           newFaces,
-          rebuilt: [...toWrite.values()],
-          deletedClusters: [...emptied, ...empty],
+          rebuilt: [...writes.summaries.values()],
+          deletedClusters: [...stale.emptied, ...empty],
         },
       },
     };

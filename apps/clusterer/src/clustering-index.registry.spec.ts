@@ -1,4 +1,5 @@
-import { clusterIncremental, ClusteringIndex, syntheticPeople } from '@app/clustering';
+import { clusterIncremental, ClusteringIndex } from '@app/clustering';
+import { syntheticPeople } from '@app/testing';
 import { ClusteringIndexRegistry } from './clustering-index.registry';
 
 const DIM = 32;

@@ -7,6 +7,10 @@ import { bodyErrorHandler, jsonBodyParser } from './common/json-body';
 import { requestIdMiddleware } from './common/request-context';
 import { GatewayModule } from './gateway.module';
 
+// The gateway's public surface for integration tests (test/ may import this file and nothing deeper).
+export { parseSimpleQuery, parseSort } from './search/simple-query.parser';
+export { TaskJanitorService } from './tasks/task-janitor.service';
+
 /**
  * Builds the gateway fully configured (body parser, IMM errors, Swagger, domain-event subscription) and
  * initialised, without listening: the caller runs `await app.listen(port)` (or uses getHttpServer in tests).

@@ -1,11 +1,10 @@
 import { APP_CONFIG, IndexerConfig } from '@app/config';
-import { IndexFileJob, QueueName } from '@app/contracts';
+import { IndexFileJob, IndexQueue, parseJob, QueueName } from '@app/contracts';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { Job, UnrecoverableError } from 'bullmq';
+import { Job } from 'bullmq';
 import { withJobLogContext } from '@app/observability';
 import { IndexFileService, IndexOutcome } from './index-file.service';
-import { indexFileJobSchema } from './indexer-jobs.schema';
 
 /** Thin: validate the payload, index the file. Concurrency comes from INDEXER_CONCURRENCY at bootstrap. */
 @Processor(QueueName.Index)
@@ -24,12 +23,9 @@ export class IndexFileProcessor extends WorkerHost implements OnApplicationBoots
   }
 
   async process(job: Job<IndexFileJob>): Promise<IndexOutcome> {
-    const parsed = indexFileJobSchema.safeParse(job.data);
-    if (!parsed.success) {
-      throw new UnrecoverableError(`Invalid ${QueueName.Index} payload: ${parsed.error.message}`);
-    }
+    const data = parseJob(IndexQueue, job.data);
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    return withJobLogContext(job, () => this.service.index(parsed.data as IndexFileJob, lastAttempt));
+    return withJobLogContext(job, () => this.service.index(data, lastAttempt));
   }
 
   @OnWorkerEvent('failed')

@@ -1,7 +1,7 @@
-import { DomainError, ResourceNotFoundError } from '@app/contracts';
+import { DomainError, encodeEmbedding as embeddingToBuffer, ResourceNotFoundError } from '@app/contracts';
 import { ImageRejectedError } from '@app/inference';
 import { ObjectNotFoundError, ObjectTooLargeError } from '@app/storage';
-import { embeddingToBuffer, isPermanentFailure } from './index-file.service';
+import { isPermanentFailure } from './index-file.service';
 
 describe('index-file helpers', () => {
   it('stores embeddings as little-endian float32 bytes', () => {
@@ -16,7 +16,7 @@ describe('index-file helpers', () => {
     expect(isPermanentFailure(new ObjectTooLargeError('b', 'k', 10, 5))).toBe(true);
     expect(isPermanentFailure(new ImageRejectedError('InvalidImage.Corrupt', 'bad'))).toBe(true);
     expect(isPermanentFailure(new ResourceNotFoundError('gone'))).toBe(true);
-    expect(isPermanentFailure(new DomainError('ServiceUnavailable', 'later', 503))).toBe(false);
+    expect(isPermanentFailure(new DomainError('ServiceUnavailable', 'later'))).toBe(false);
     expect(isPermanentFailure(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe(false);
   });
 });

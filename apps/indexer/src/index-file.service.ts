@@ -3,6 +3,7 @@ import {
   ClusterDatasetJob,
   DomainError,
   DomainEvent,
+  encodeEmbedding,
   FileStatus,
   IndexFileJob,
   QueueName,
@@ -24,16 +25,12 @@ export type IndexOutcome =
   | { kind: 'unchanged' }
   | { kind: 'failed'; code: string; message: string };
 
-/** Errors that retrying cannot fix: the object is missing or too large, or the bytes are not a usable image. */
+/**
+ * Errors that retrying cannot fix (the object is missing or too large, the bytes are not a usable image): the
+ * error code table says so. Anything that is not a DomainError (a dropped connection, a crash) is transient.
+ */
 export function isPermanentFailure(error: unknown): error is DomainError {
-  return error instanceof DomainError && error.status >= 400 && error.status < 500;
-}
-
-/** IMM stores embeddings as 512 float32, little-endian, whatever the host's byte order. */
-export function embeddingToBuffer(embedding: Float32Array): Buffer {
-  const buffer = Buffer.allocUnsafe(embedding.length * 4);
-  for (let i = 0; i < embedding.length; i++) buffer.writeFloatLE(embedding[i], i * 4);
-  return buffer;
+  return error instanceof DomainError && !error.retryable;
 }
 
 export function toNewFigure(face: DetectedFace, faceIndex: number): NewFigure {
@@ -59,7 +56,7 @@ export function toNewFigure(face: DetectedFace, faceIndex: number): NewFigure {
     sharpness: face.sharpness,
     faceQuality: face.faceQuality,
     isHD: face.isHD,
-    embedding: embeddingToBuffer(face.embedding),
+    embedding: encodeEmbedding(face.embedding),
     thumbnail: face.thumbnail ?? null,
   };
 }
@@ -67,8 +64,8 @@ export function toNewFigure(face: DetectedFace, faceIndex: number): NewFigure {
 /**
  * Indexes one file: fetch the object, skip unchanged content (same ETag as the last successful index), detect
  * and describe faces, replace the file's figures in one transaction. Permanent failures are recorded on the
- * file; transient ones are thrown so BullMQ retries. Afterwards the task counters, the domain events and the
- * dataset's debounced clustering run are updated.
+ * file; transient ones are thrown so BullMQ retries. Afterwards the dataset's debounced clustering run and the
+ * task counters are updated.
  */
 @Injectable()
 export class IndexFileService {
@@ -143,23 +140,7 @@ export class IndexFileService {
   }
 
   private async afterFile(job: IndexFileJob, file: FileEntity, outcome: IndexOutcome): Promise<void> {
-    if (outcome.kind === 'failed') {
-      this.logger.warn(`Indexing ${file.uri} failed: ${outcome.code}: ${outcome.message}`);
-      await this.events.publish(DomainEvent.FileFailed, {
-        datasetId: file.datasetId,
-        fileId: file.id,
-        uri: file.uri,
-        code: outcome.code,
-        message: outcome.message,
-      });
-    } else if (outcome.kind !== 'gone') {
-      await this.events.publish(DomainEvent.FileIndexed, {
-        datasetId: file.datasetId,
-        fileId: file.id,
-        uri: file.uri,
-        figureCount: outcome.kind === 'indexed' ? outcome.figureCount : file.figureCount,
-      });
-    }
+    if (outcome.kind === 'failed') this.logger.warn(`Indexing ${file.uri} failed: ${outcome.code}: ${outcome.message}`);
     // Every outcome may change the dataset's faces (new ones, replaced ones, ones dropped with a failed file):
     // (re)start the dataset's debounce window, capped by the max wait. A run with nothing to do is a no-op.
     await scheduleClusterRun(

@@ -1,8 +1,7 @@
-import { QueueName, ScanBindingJob } from '@app/contracts';
+import { parseJob, QueueName, ScanBindingJob, ScanQueue } from '@app/contracts';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Job, UnrecoverableError } from 'bullmq';
+import { Job } from 'bullmq';
 import { withJobLogContext } from '@app/observability';
-import { scanBindingJobSchema } from './indexer-jobs.schema';
 import { ScanBindingService, ScanOutcome } from './scan-binding.service';
 
 /** Thin: validate the payload, scan one page of the binding. */
@@ -13,10 +12,7 @@ export class ScanBindingProcessor extends WorkerHost {
   }
 
   async process(job: Job<ScanBindingJob>): Promise<ScanOutcome> {
-    const parsed = scanBindingJobSchema.safeParse(job.data);
-    if (!parsed.success) {
-      throw new UnrecoverableError(`Invalid ${QueueName.Scan} payload: ${parsed.error.message}`);
-    }
-    return withJobLogContext(job, () => this.service.scanPage(parsed.data as ScanBindingJob));
+    const data = parseJob(ScanQueue, job.data);
+    return withJobLogContext(job, () => this.service.scanPage(data));
   }
 }

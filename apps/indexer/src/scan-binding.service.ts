@@ -1,12 +1,15 @@
 import {
+  addJob,
+  addJobs,
   BindingState,
   fairIndexPriority,
   IndexFileJob,
+  IndexQueue,
   JobName,
-  jobId,
   parseStorageUri,
   QueueName,
   ScanBindingJob,
+  ScanQueue,
 } from '@app/contracts';
 import { BindingRepository, FileRepository } from '@app/database';
 import { ObjectNotFoundError, StorageRepository } from '@app/storage';
@@ -69,33 +72,19 @@ export class ScanBindingService {
     );
     // The same fairness as IndexFileMeta and bucket notifications: the size of the dataset's backlog.
     const priority = rows.length ? fairIndexPriority(await this.files.countPending(binding.datasetId)) : 1;
-    await this.indexQueue.addBulk(
-      rows.map((file) => ({
-        name: JobName.IndexFile,
-        data: { name: JobName.IndexFile, fileId: file.id, datasetId: file.datasetId, uri: file.uri },
-        opts: {
-          jobId: jobId.indexFile(file.id),
-          priority,
-          attempts: 5,
-          backoff: { type: 'exponential', delay: 1000 },
-          removeOnComplete: true,
-          removeOnFail: { count: 1000 },
-        },
-      })),
+    await addJobs(
+      this.indexQueue,
+      IndexQueue,
+      rows.map((file) => ({ name: JobName.IndexFile, fileId: file.id, datasetId: file.datasetId, uri: file.uri })),
+      { priority },
     );
 
     if (page.nextStartAfter) {
-      await this.scanQueue.add(
-        JobName.ScanBinding,
-        { name: JobName.ScanBinding, bindingId: binding.id, startAfter: page.nextStartAfter },
-        {
-          jobId: jobId.scanBinding(binding.id, page.nextStartAfter),
-          attempts: 5,
-          backoff: { type: 'exponential', delay: 1000 },
-          removeOnComplete: true,
-          removeOnFail: { count: 100 },
-        },
-      );
+      await addJob(this.scanQueue, ScanQueue, {
+        name: JobName.ScanBinding,
+        bindingId: binding.id,
+        startAfter: page.nextStartAfter,
+      });
     } else {
       await this.bindings.update(binding.id, { phase: 'IncrementalScanning', state: BindingState.Running, reason: '' });
       this.logger.log(`Binding ${binding.uri}: full scan done`);

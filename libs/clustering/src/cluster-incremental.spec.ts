@@ -1,7 +1,8 @@
 import { clusterBatch, clusterIncremental } from './cluster-incremental';
 import { buildSummary } from './cluster-summary';
-import type { ClusterSummary, ClusteringOptions, ClusteringResult, FaceInput } from './clustering.types';
-import { syntheticPeople } from './synthetic-faces';
+import type { ClusteringOptions } from './clustering-options';
+import type { ClusterSummary, ClusteringResult, FaceInput } from './clustering.types';
+import { syntheticPeople } from '@app/testing';
 
 const DIM = 128;
 
@@ -209,7 +210,7 @@ describe('clusterIncremental', () => {
     });
     // join 0.42 + 0.27 / n, i.e. 0.51 for 3 members, 0.4335 for 20 (the cohesion rule off: these members are
     // identical, so it would ask 0.64 of both).
-    const options = { joinThreshold: 0.42, joinThresholdNonHD: 0.42, smallClusterMargin: 0.27, cohesionRatio: 0 };
+    const options = { joinThreshold: 0.42, smallClusterMargin: 0.27, cohesionRatio: 0 };
     const toSmall = await clusterIncremental({ clusters: [small], candidates: [], newFaces: [face('a')], options });
     expect(toSmall.assignments[0].clusterId).toBeNull();
     const toLarge = await clusterIncremental({ clusters: [large], candidates: [], newFaces: [face('b')], options });
@@ -250,7 +251,7 @@ describe('clusterIncremental', () => {
         quality: 0.9,
       };
     };
-    const options = { joinThreshold: 0.4, joinThresholdNonHD: 0.4, smallClusterMargin: 0, cohesionRatio: 0.64 };
+    const options = { joinThreshold: 0.4, smallClusterMargin: 0, cohesionRatio: 0.64 };
     const loose = buildSummary('loose', members('loose', true));
     const tight = buildSummary('tight', members('tight', false));
     const toLoose = await clusterIncremental({
@@ -416,7 +417,7 @@ describe('clusterIncremental', () => {
       'young',
       [0, 1, 2].map((i) => ({ faceId: `m${i}`, imageId: `m-img${i}`, embedding: u, isHD: true, quality: 0.9 })),
     );
-    const options = { joinThreshold: 0.42, joinThresholdNonHD: 0.42, smallClusterMargin: 0.27, cohesionRatio: 0 };
+    const options = { joinThreshold: 0.42, smallClusterMargin: 0.27, cohesionRatio: 0 };
     // Two new faces at 0.9 join at once; the third is at 0.49 to the 3 members (needs 0.51), but at 0.62 to the
     // 5 members after they joined (needs 0.474).
     const newFaces: FaceInput[] = [
@@ -434,7 +435,7 @@ describe('clusterIncremental', () => {
   });
 
   it('re-offers the leftover faces of a run to the clusters seeded in it that grew after seeding', async () => {
-    const options = { joinThreshold: 0.42, joinThresholdNonHD: 0.42, smallClusterMargin: 0.27, cohesionRatio: 0 };
+    const options = { joinThreshold: 0.42, smallClusterMargin: 0.27, cohesionRatio: 0 };
     // Three HD faces seed a cluster; the non-HD face d (0.9 to them) joins it. The non-HD face c is at 0.49 to the
     // 3 seeded members (needs 0.51) but at 0.573 to the 4 members once d joined (needs 0.4875): it joins too.
     const newFaces: FaceInput[] = [

@@ -7,7 +7,7 @@ import {
   summaryLinkage,
 } from './cluster-summary';
 import { deserializeSummary, serializeSummary } from './summary-serializer';
-import { syntheticPeople } from './synthetic-faces';
+import { syntheticPeople } from '@app/testing';
 
 const [person, other] = syntheticPeople([6, 3], 11, { dim: 64 }).map((p) => p.faces);
 

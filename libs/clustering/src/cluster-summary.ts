@@ -1,3 +1,4 @@
+import { DEFAULT_SEARCH_OPTIONS } from './clustering-options';
 import type { ClusterSummary, FaceInput } from './clustering.types';
 import { addInto, dot, hashImageId, normalized, sortedUnion } from './vector-math';
 
@@ -30,7 +31,11 @@ function pickRepresentatives(reps: Representative[], max: number, dim: number) {
 }
 
 /** Builds a summary from scratch from all member faces (e.g. after deletions, or for a full rebuild). */
-export function buildSummary(clusterId: string, members: FaceInput[], maxRepresentatives = 4): ClusterSummary {
+export function buildSummary(
+  clusterId: string,
+  members: FaceInput[],
+  maxRepresentatives = DEFAULT_SEARCH_OPTIONS.maxRepresentatives,
+): ClusterSummary {
   if (members.length === 0) throw new RangeError('a cluster summary needs at least one member');
   const dim = members[0].embedding.length;
   const sum = new Float32Array(dim);
@@ -53,7 +58,11 @@ export function buildSummary(clusterId: string, members: FaceInput[], maxReprese
 }
 
 /** Returns a new summary with `added` faces folded in (embeddings are normalised here). */
-export function addFacesToSummary(summary: ClusterSummary, added: FaceInput[], maxRepresentatives = 4): ClusterSummary {
+export function addFacesToSummary(
+  summary: ClusterSummary,
+  added: FaceInput[],
+  maxRepresentatives = DEFAULT_SEARCH_OPTIONS.maxRepresentatives,
+): ClusterSummary {
   const dim = summary.sum.length;
   const sum = Float32Array.from(summary.sum);
   const reps = representativesOf(summary, dim);
@@ -82,7 +91,7 @@ export function addFacesToSummary(summary: ClusterSummary, added: FaceInput[], m
 export function removeFacesFromSummary(
   summary: ClusterSummary,
   removed: Array<Pick<FaceInput, 'faceId' | 'imageId' | 'embedding'>>,
-  maxRepresentatives = 4,
+  maxRepresentatives = DEFAULT_SEARCH_OPTIONS.maxRepresentatives,
 ): ClusterSummary | null {
   const count = summary.count - removed.length;
   if (count <= 0) return null;
@@ -102,7 +111,11 @@ export function removeFacesFromSummary(
 }
 
 /** Summary of `into` after absorbing every member of `from` (keeps `into`'s id). */
-export function mergeSummaries(into: ClusterSummary, from: ClusterSummary, maxRepresentatives = 4): ClusterSummary {
+export function mergeSummaries(
+  into: ClusterSummary,
+  from: ClusterSummary,
+  maxRepresentatives = DEFAULT_SEARCH_OPTIONS.maxRepresentatives,
+): ClusterSummary {
   const dim = into.sum.length;
   const sum = Float32Array.from(into.sum);
   addInto(sum, from.sum, 0, dim);

@@ -1,7 +1,7 @@
 import { clusterIncremental } from './cluster-incremental';
 import { ClusteringIndex, RunScopeLoader } from './clustering-index';
 import type { ClusterSummary, ClusteringResult, FaceInput } from './clustering.types';
-import { syntheticPeople } from './synthetic-faces';
+import { syntheticPeople } from '@app/testing';
 
 const DIM = 64;
 

@@ -1,11 +1,5 @@
-import { resolveOptions } from './clustering-options';
-import type {
-  ClusterSummary,
-  ClusteringOptions,
-  ClusteringResult,
-  FaceInput,
-  IncrementalInput,
-} from './clustering.types';
+import { ClusteringOptions, resolveOptions } from './clustering-options';
+import type { ClusterSummary, ClusteringResult, FaceInput, IncrementalInput } from './clustering.types';
 import { FlatVectorIndex, KeyedNeighbours, MutableVectorIndex } from './vector-index';
 
 /**

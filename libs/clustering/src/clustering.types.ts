@@ -1,4 +1,4 @@
-import type { NeighbourIndexFactory } from './neighbour-index';
+import type { ClusteringOptions } from './clustering-options';
 
 /** One detected face handed to the clusterer. The embedding need not be unit length (it is normalised). */
 export interface FaceInput {
@@ -27,45 +27,6 @@ export interface ClusterSummary {
   representativeQualities: number[];
   /** Sorted FNV-1a hashes of the members' image ids: the "never two faces of one image" check. */
   imageHashes: Uint32Array;
-}
-
-export interface ClusteringOptions {
-  /** Average-linkage threshold: mean pairwise cosine between two groups needed to merge them. */
-  linkageThreshold: number;
-  /** Mean cosine of an HD face to an existing cluster's members needed to join it. */
-  joinThreshold: number;
-  /** Same for non-HD faces (stricter or equal). */
-  joinThresholdNonHD: number;
-  /**
-   * Extra mean cosine a face needs to join a cluster of n members: `smallClusterMargin / n` on top of its join
-   * threshold. The mean over few members is noisy, and one wrong face in a small cluster pulls its mean towards
-   * the wrong person, so that more of that person follow (drift).
-   */
-  smallClusterMargin: number;
-  /**
-   * A face must also reach this share of the cluster's own cohesion (the mean pairwise cosine of its members,
-   * exact from `sum` and `count`) to join it: a tight cluster asks more of a newcomer than a loose one.
-   */
-  cohesionRatio: number;
-  /**
-   * The same share for non-HD faces. Their embeddings are noisier, so the right ones sit lower against a
-   * cluster's cohesion (median 0.92 vs 1.02 for HD members of the same clusters on LFW-dev).
-   */
-  cohesionRatioNonHD: number;
-  /** Mean pairwise cosine between two existing clusters for an automatic merge ("overwhelming evidence"). */
-  mergeThreshold: number;
-  /** Distinct HD images needed to create a cluster (IMM: 3). */
-  minClusterImages: number;
-  /** Neighbours per face in the kNN graph. */
-  knn: number;
-  /** Graph edges below this cosine are ignored (they can never carry a merge at the thresholds above). */
-  minEdgeSimilarity: number;
-  /** Existing clusters considered per face / per cluster. */
-  clusterCandidates: number;
-  /** Representative embeddings kept per cluster summary. */
-  maxRepresentatives: number;
-  /** Compute backend for exact/approximate kNN; defaults to onnxruntime with a plain-JS fallback. */
-  indexFactory?: NeighbourIndexFactory;
 }
 
 export type FaceAssignmentReason = 'joined-existing' | 'seeded-new' | 'joined-new' | 'independent';
@@ -109,7 +70,69 @@ export interface ClusteringResult {
   updatedClusters: ClusterSummary[];
   /** Existing clusters merged into another; `from` no longer exists, its faces belong to `into`. */
   merges: ClusterMerge[];
+  /** Which stage and rule made each outcome of the run. */
+  decisions: RunDecisions;
   stats: ClusteringRunStats;
+}
+
+/** The named stages of a run, in order (see cluster-incremental.ts). */
+export type ClusteringStage =
+  | 'candidate-pool'
+  | 'peer-groups'
+  | 'join-existing'
+  | 'pool-join-existing'
+  | 'seed'
+  | 'join-new'
+  | 're-offer'
+  | 'merge'
+  | 'summaries';
+
+/**
+ * The rule behind a face's outcome: `join-rule` (it passed the JoinRule against a cluster), `group-match` (its
+ * seed group matched an existing cluster as a whole), `seed-group` (its group seeded a new cluster), `no-cluster`
+ * (nothing admitted it: it stays independent).
+ */
+export type FaceRule = 'join-rule' | 'group-match' | 'seed-group' | 'no-cluster';
+
+/** What kept a face out of a cluster it was scored against (see JoinRule). */
+export type JoinBlock = 'join-bar' | 'peer-floor' | 'same-image';
+
+export interface FaceDecision {
+  faceId: string;
+  /** The face's cluster after the run (as in its assignment), or null. */
+  clusterId: string | null;
+  /** The stage that placed the face; null for an independent face (no stage placed it). */
+  stage: ClusteringStage | null;
+  rule: FaceRule;
+  /** Mean cosine to the cluster's members when placed (0 for independents). */
+  similarity: number;
+  /** The bar it had to reach (join-rule: its join bar; group-match: groupMatchThreshold); null otherwise. */
+  bar: number | null;
+  /**
+   * For an independent face: the best-scoring cluster it was offered and what kept it out, or null when no
+   * cluster was within its shortlist.
+   */
+  nearest: { clusterId: string; similarity: number; bar: number; blockedBy: JoinBlock } | null;
+}
+
+export interface ClusterDecision {
+  /** The cluster the decision is about (created, joined by a group, or merged away). */
+  clusterId: string;
+  stage: ClusteringStage;
+  /** `seed-group`: created from a group; `group-match`: a group joined it as a whole; `merge-threshold`: merged. */
+  rule: 'seed-group' | 'group-match' | 'merge-threshold';
+  /** Faces of the group (seed-group, group-match); faces of the merged cluster (merge-threshold). */
+  faces: number;
+  /** seed-group: the group's mean pairwise cosine; group-match and merge-threshold: the linkage that passed. */
+  similarity: number;
+  /** merge-threshold: the surviving cluster; otherwise null. */
+  into: string | null;
+}
+
+export interface RunDecisions {
+  /** One per assignment, in the same order. */
+  faces: FaceDecision[];
+  clusters: ClusterDecision[];
 }
 
 export interface IncrementalInput {
@@ -124,5 +147,6 @@ export interface BatchResult {
   /** One entry per input face, in input order. */
   assignments: FaceAssignment[];
   clusters: ClusterSummary[];
+  decisions: RunDecisions;
   stats: ClusteringRunStats;
 }

@@ -1,6 +1,7 @@
 export * from './clustering.types';
 export * from './clustering-options';
 export * from './cluster-incremental';
+export * from './join-rule';
 export * from './cluster-summary';
 export * from './summary-serializer';
 export * from './choose-cover';
@@ -9,8 +10,7 @@ export * from './neighbour-index';
 export * from './onnx-neighbour-index';
 export { averageLinkage } from './average-linkage';
 export type { LinkageGroup, LinkageInput } from './average-linkage';
-export { hashImageId } from './vector-math';
-export * from './synthetic-faces';
-export * from './clustering-metrics';
+export { addInto, dot, hashImageId, normalized } from './vector-math';
+export { gaussian, seededRandom } from './random';
 export * from './vector-index';
 export * from './clustering-index';

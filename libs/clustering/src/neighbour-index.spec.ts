@@ -1,6 +1,6 @@
 import { JsExactNeighbourIndex } from './neighbour-index';
 import { OnnxNeighbourIndex, ProjectedNeighbourIndex } from './onnx-neighbour-index';
-import { randomUnitVector, seededRandom, syntheticPeople } from './synthetic-faces';
+import { randomUnitVector, seededRandom, syntheticPeople } from '@app/testing';
 
 describe('neighbour indexes', () => {
   // Under jest onnxruntime's typed-array checks fail across the sandbox realm and the index falls back to JS;

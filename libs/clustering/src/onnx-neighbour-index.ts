@@ -1,6 +1,7 @@
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { buildGatherDotGraph, buildProjectionGraph, buildQuantizedTopKGraph, buildTopKGraph } from './onnx-graph';
 import { gaussian, seededRandom } from './random';
+import { NEIGHBOUR_SEARCH_DEFAULTS } from './clustering-options';
 import { dot } from './vector-math';
 import { insertTopK, JsExactNeighbourIndex, NeighbourIndex, NeighbourSearchResult } from './neighbour-index';
 
@@ -60,15 +61,12 @@ export interface OnnxNeighbourIndexOptions {
   threads?: number;
   /** Upper bound on the bytes of one query chunk's score matrix. */
   maxScoreBytes?: number;
-  /**
-   * Problems below this many dot products run in plain JS (onnxruntime call overhead dominates). Measured at 512-d
-   * (AMD EPYC Zen 4): 100 x 100 takes 0.6 ms in onnxruntime and 10 ms in JS, 3,000 x 629 16 ms and 1.1 s.
-   */
+  /** Problems below this many dot products run in plain JS (see NEIGHBOUR_SEARCH_DEFAULTS.jsBelowDotProducts). */
   jsBelowDotProducts?: number;
 }
 
 /** Default of {@link OnnxNeighbourIndexOptions.jsBelowDotProducts}. */
-export const JS_BELOW_DOT_PRODUCTS = 5_000;
+export const JS_BELOW_DOT_PRODUCTS = NEIGHBOUR_SEARCH_DEFAULTS.jsBelowDotProducts;
 
 /** Exact kNN through an in-memory onnxruntime graph Gemm + TopK (~150 M dot products/s/thread measured). */
 export class OnnxNeighbourIndex implements NeighbourIndex {
@@ -111,7 +109,7 @@ export class OnnxNeighbourIndex implements NeighbourIndex {
     const s = await session(ort, this.dim, this.options.threads ?? 0, { kind: 'topk' });
     this.baseTensor ??= new ort.Tensor('float32', this.base, [this.size, this.dim]);
     const kTensor = new ort.Tensor('int64', BigInt64Array.from([BigInt(kk)]), [1]);
-    const maxBytes = this.options.maxScoreBytes ?? 128 * 1024 * 1024;
+    const maxBytes = this.options.maxScoreBytes ?? NEIGHBOUR_SEARCH_DEFAULTS.maxScoreBytes;
     const chunk = Math.max(1, Math.min(nq, Math.floor(maxBytes / (4 * this.size))));
     const indices = new Int32Array(nq * k).fill(-1);
     const similarities = new Float32Array(nq * k).fill(-Infinity);
@@ -171,7 +169,11 @@ export async function projectRows(x: Float32Array, dim: number, r: Float32Array,
 }
 
 /** A fixed Gaussian random projection [dim, out] scaled by 1/sqrt(out) (inner products kept in expectation). */
-export function randomProjection(dim: number, out: number, seed = 12345): Float32Array {
+export function randomProjection(
+  dim: number,
+  out: number,
+  seed: number = NEIGHBOUR_SEARCH_DEFAULTS.projectionSeed,
+): Float32Array {
   const random = seededRandom(seed);
   const r = new Float32Array(dim * out);
   const scale = 1 / Math.sqrt(out);
@@ -206,8 +208,8 @@ export class ProjectedNeighbourIndex implements NeighbourIndex {
 
   private prepare(): Promise<{ r: Float32Array; index: NeighbourIndex }> {
     this.projected ??= (async () => {
-      const out = this.options.dims ?? 128;
-      const r = randomProjection(this.dim, out, this.options.seed ?? 12345);
+      const out = this.options.dims ?? NEIGHBOUR_SEARCH_DEFAULTS.projectionDims;
+      const r = randomProjection(this.dim, out, this.options.seed ?? NEIGHBOUR_SEARCH_DEFAULTS.projectionSeed);
       const projectedBase = await projectRows(this.base, this.dim, r, out);
       return { r, index: new OnnxNeighbourIndex(projectedBase, out) };
     })();
@@ -233,7 +235,7 @@ export async function projectedSearch(
   queries: Float32Array,
   space: { base: Float32Array; dim: number; r: Float32Array; projected: NeighbourIndex },
   k: number,
-  oversample = 4,
+  oversample: number = NEIGHBOUR_SEARCH_DEFAULTS.oversample,
 ): Promise<NeighbourSearchResult> {
   const { base, dim, r, projected } = space;
   const nq = queries.length / dim;
@@ -300,7 +302,7 @@ async function shortlistScores(
 }
 
 /** Bases at least this large use {@link ProjectedNeighbourIndex} in the default factory. */
-export const PROJECTED_INDEX_MIN_SIZE = 20_000;
+export const PROJECTED_INDEX_MIN_SIZE = NEIGHBOUR_SEARCH_DEFAULTS.projectedIndexMinSize;
 
 /**
  * onnxruntime when its native binding loads (exact below {@link PROJECTED_INDEX_MIN_SIZE} vectors, random projection
@@ -308,7 +310,8 @@ export const PROJECTED_INDEX_MIN_SIZE = 20_000;
  */
 export function createDefaultNeighbourIndex(base: Float32Array, dim: number): NeighbourIndex {
   if (!isOnnxRuntimeAvailable()) return new JsExactNeighbourIndex(base, dim);
-  if (base.length / dim >= PROJECTED_INDEX_MIN_SIZE && dim > 128) return new ProjectedNeighbourIndex(base, dim);
+  if (base.length / dim >= PROJECTED_INDEX_MIN_SIZE && dim > NEIGHBOUR_SEARCH_DEFAULTS.projectionDims)
+    return new ProjectedNeighbourIndex(base, dim);
   return new OnnxNeighbourIndex(base, dim);
 }
 
@@ -389,7 +392,7 @@ export class QuantizedNeighbourIndex implements NeighbourIndex {
     const s = await session(ort, dim, this.options.threads ?? 0, { kind: 'topk-u8s8' });
     const base = new ort.Tensor('int8', this.codesT, [dim, size]);
     const kTensor = new ort.Tensor('int64', BigInt64Array.from([BigInt(kk)]), [1]);
-    const maxBytes = this.options.maxScoreBytes ?? 128 * 1024 * 1024;
+    const maxBytes = this.options.maxScoreBytes ?? NEIGHBOUR_SEARCH_DEFAULTS.maxScoreBytes;
     const chunk = Math.max(1, Math.min(nq, Math.floor(maxBytes / (4 * size))));
     for (let start = 0; start < nq; start += chunk) {
       const rows = Math.min(chunk, nq - start);

@@ -1,6 +1,6 @@
 import { JsExactNeighbourIndex } from './neighbour-index';
 import { QuantizedNeighbourIndex, quantizationScales, quantizeBaseValue } from './onnx-neighbour-index';
-import { randomUnitVector, seededRandom, syntheticPeople } from './synthetic-faces';
+import { randomUnitVector, seededRandom, syntheticPeople } from '@app/testing';
 import { FlatVectorIndex } from './vector-index';
 
 function vectors(n: number, dim: number, seed: number): Float32Array {

@@ -1,3 +1,4 @@
+import { NEIGHBOUR_SEARCH_DEFAULTS } from './clustering-options';
 import {
   createExactNeighbourIndex,
   PROJECTED_INDEX_MIN_SIZE,
@@ -70,9 +71,10 @@ export class FlatVectorIndex implements MutableVectorIndex {
     readonly dim: number,
     private readonly options: FlatVectorIndexOptions = {},
   ) {
-    const projectTo = options.projectTo ?? 128;
+    const projectTo = options.projectTo ?? NEIGHBOUR_SEARCH_DEFAULTS.projectionDims;
     this.p = projectTo > 0 && projectTo < dim ? projectTo : 0;
-    this.projection = this.p > 0 ? randomProjection(dim, this.p, options.seed ?? 12345) : null;
+    this.projection =
+      this.p > 0 ? randomProjection(dim, this.p, options.seed ?? NEIGHBOUR_SEARCH_DEFAULTS.projectionSeed) : null;
     this.codeScale = this.p > 0 ? quantizationScales(this.p).base : 0;
   }
 

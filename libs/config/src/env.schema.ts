@@ -46,6 +46,8 @@ export const gatewayEnvSchema = commonEnvSchema.extend({
   BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
   API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   PUBLIC_BASE_URL: z.string().default(''),
+  /** How often the gateway relays pending webhook events from the outbox to the notify queue. */
+  OUTBOX_POLL_MS: positiveInt.default(1000),
 });
 
 export const indexerEnvSchema = commonEnvSchema.extend({

@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import { ClusterDatasetJob, debouncedClusterJobOptions, jobId, JobName } from './queues';
+import { addJob, ClusterDatasetJob, clusterDebounce, ClusterQueue, jobId, JobName } from './queues';
 
 /** When a dataset's clustering runs after indexing: CLUSTER_DEBOUNCE_MS and CLUSTER_MAX_WAIT_MS. */
 export interface ClusterRunTiming {
@@ -21,12 +21,12 @@ export function clusterRunDelay(windowStartedAt: number, now: number, timing: Cl
 
 /**
  * (Re)schedules the dataset's debounced clustering run after a trigger (a file indexed or deleted). The pending
- * run is one BullMQ debounce-mode job per dataset (debouncedClusterJobOptions); its payload carries the time of
+ * run is one BullMQ debounce-mode job per dataset (clusterDebounce); its payload carries the time of
  * the window's first trigger, which caps the delay (clusterRunDelay). Once the run has started, the next
  * trigger opens a new window. Two producers racing read the same window start: at worst the window restarts.
  */
 export async function scheduleClusterRun(
-  queue: Pick<Queue<ClusterDatasetJob>, 'add' | 'getDeduplicationJobId' | 'getJob'>,
+  queue: Queue<ClusterDatasetJob>,
   job: Pick<ClusterDatasetJob, 'datasetId' | 'trigger'>,
   timing: ClusterRunTiming,
   now = Date.now(),
@@ -35,9 +35,10 @@ export async function scheduleClusterRun(
   const pending = pendingId ? await queue.getJob(pendingId) : undefined;
   const windowStartedAt =
     pending && (await pending.isDelayed()) ? (pending.data.windowStartedAt ?? pending.timestamp) : now;
-  await queue.add(
-    JobName.ClusterDataset,
+  await addJob(
+    queue,
+    ClusterQueue,
     { name: JobName.ClusterDataset, datasetId: job.datasetId, trigger: job.trigger, windowStartedAt },
-    debouncedClusterJobOptions(job.datasetId, clusterRunDelay(windowStartedAt, now, timing)),
+    clusterDebounce(job.datasetId, clusterRunDelay(windowStartedAt, now, timing)),
   );
 }

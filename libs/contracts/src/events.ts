@@ -1,29 +1,14 @@
 /**
- * Domain events between the apps, carried by the @nestjs/microservices Redis transport (fire-and-forget pub/sub).
- * Handlers must be idempotent: a replica may receive the same event.
+ * Domain events between the apps, carried by the @nestjs/microservices Redis transport (fire-and-forget pub/sub,
+ * so an event may be lost): only latency hints. What must not be lost (webhooks) goes through the outbox,
+ * written with the state change (OutboxRepository). Handlers must be idempotent: a replica may receive the same
+ * event.
  */
 export const DomainEvent = {
-  FileIndexed: 'facecluster.file.indexed',
-  FileFailed: 'facecluster.file.failed',
   IndexTaskFinished: 'facecluster.task.index.finished',
   ClusteringFinished: 'facecluster.clustering.finished',
 } as const;
 export type DomainEvent = (typeof DomainEvent)[keyof typeof DomainEvent];
-
-export interface FileIndexedEvent {
-  datasetId: string;
-  fileId: string;
-  uri: string;
-  figureCount: number;
-}
-
-export interface FileFailedEvent {
-  datasetId: string;
-  fileId: string;
-  uri: string;
-  code: string;
-  message: string;
-}
 
 export interface TaskFinishedEvent {
   taskId: string;
@@ -38,8 +23,6 @@ export interface ClusteringFinishedEvent extends TaskFinishedEvent {
 }
 
 export interface DomainEventPayloads {
-  [DomainEvent.FileIndexed]: FileIndexedEvent;
-  [DomainEvent.FileFailed]: FileFailedEvent;
   [DomainEvent.IndexTaskFinished]: TaskFinishedEvent;
   [DomainEvent.ClusteringFinished]: ClusteringFinishedEvent;
 }

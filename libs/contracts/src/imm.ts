@@ -1,7 +1,5 @@
 /** IMM reserved values and enumerations shared by every app. */
-export const FigureClusterIdUnavailable = 'figure-cluster-id-unavailable';
-export const FigureClusterIdIndependent = 'figure-cluster-id-independent';
-export const FigureClusterPrefix = 'Cluster-';
+export * from './figure-cluster-id';
 
 export const TaskType = {
   FaceClustering: 'FaceClustering',
@@ -18,26 +16,6 @@ export type FileStatus = (typeof FileStatus)[keyof typeof FileStatus];
 
 export const BindingState = { Ready: 'Ready', Running: 'Running', Stopped: 'Stopped', Failed: 'Failed' } as const;
 export type BindingState = (typeof BindingState)[keyof typeof BindingState];
-
-/** Clustering state of one figure, stored with it. */
-export const FigureClusterState = {
-  /** Not processed by a clustering run yet. */
-  Unavailable: 'unavailable',
-  /** Processed, fits no cluster (a stranger, or not enough evidence yet). */
-  Independent: 'independent',
-  Clustered: 'clustered',
-} as const;
-export type FigureClusterState = (typeof FigureClusterState)[keyof typeof FigureClusterState];
-
-export function toFigureClusterId(clusterUuid: string): string {
-  return `${FigureClusterPrefix}${clusterUuid}`;
-}
-
-/** Cluster-<uuid> -> uuid, or null when the value is not a well-formed cluster id. */
-export function parseFigureClusterId(objectId: string): string | null {
-  const match = /^Cluster-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(objectId);
-  return match ? match[1].toLowerCase() : null;
-}
 
 /** oss://bucket/key or s3://bucket/key (both mean the configured S3-compatible store). */
 export interface ParsedUri {

@@ -3,5 +3,7 @@ export * from './cluster-schedule';
 export * from './index-fairness';
 export * from './events';
 export * from './imm';
+export * from './embedding-codec';
 export * from './errors';
 export * from './task-ids';
+export * from './notification-envelope';

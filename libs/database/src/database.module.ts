@@ -7,6 +7,7 @@ import { FigureClusterRepository } from './repositories/figure-cluster.repositor
 import { FileRepository } from './repositories/file.repository';
 import { FileSearchRepository } from './repositories/file-search.repository';
 import { ProjectRepository } from './repositories/project.repository';
+import { OutboxRepository } from './repositories/outbox.repository';
 import { TaskRepository } from './repositories/task.repository';
 
 export const repositories = [
@@ -17,6 +18,7 @@ export const repositories = [
   FileSearchRepository,
   FigureClusterRepository,
   TaskRepository,
+  OutboxRepository,
 ];
 
 @Module({})

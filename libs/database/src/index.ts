@@ -10,4 +10,5 @@ export * from './repositories/file-search.repository';
 export * from './repositories/figure-cluster.repository';
 export * from './repositories/clustering-transaction';
 export * from './repositories/task.repository';
+export * from './repositories/outbox.repository';
 export * from './entities/json';

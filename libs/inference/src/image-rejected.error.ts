@@ -1,18 +1,16 @@
-import { DomainError } from '@app/contracts';
+import { DomainError, ErrorCode } from '@app/contracts';
 
 /** IMM-style codes for images the pipeline refuses. None of them can be fixed by retrying. */
 export type ImageRejectedCode =
   'InvalidImage.Empty' | 'InvalidImage.Corrupt' | 'InvalidImage.UnsupportedFormat' | 'InvalidImage.TooLarge';
 
-/** Thrown by the image decoder for input that is not a usable image; `retryable` is always false. */
+/** Thrown by the image decoder for input that is not a usable image; never retryable (see ErrorCodeTable). */
 export class ImageRejectedError extends DomainError {
-  readonly retryable = false;
-
   constructor(
     override readonly code: ImageRejectedCode,
     message: string,
   ) {
-    super(code, message, 400);
+    super(code, message, ErrorCode.InvalidImage);
     this.name = 'ImageRejectedError';
   }
 }

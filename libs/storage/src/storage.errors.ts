@@ -1,4 +1,4 @@
-import { DomainError } from '@app/contracts';
+import { DomainError, ErrorCode } from '@app/contracts';
 
 /** The object or its bucket does not exist: retrying cannot help. */
 export class ObjectNotFoundError extends DomainError {
@@ -6,7 +6,7 @@ export class ObjectNotFoundError extends DomainError {
     super(
       what === 'bucket' ? 'ResourceNotFound.Bucket' : 'ResourceNotFound.Object',
       what === 'bucket' ? `The bucket ${bucket} does not exist.` : `The object oss://${bucket}/${key} does not exist.`,
-      404,
+      ErrorCode.ResourceNotFound,
     );
   }
 }
@@ -17,7 +17,7 @@ export class ObjectTooLargeError extends DomainError {
     super(
       'InvalidImage.TooLarge',
       `The object oss://${bucket}/${key} is ${size} bytes; the limit is ${limit} bytes.`,
-      400,
+      ErrorCode.InvalidImage,
     );
   }
 }

@@ -1,5 +1,8 @@
 import {
+  addJob,
   DomainError,
+  ErrorCode,
+  InvalidArgumentError,
   jobId,
   JobName,
   LimitExceededError,
@@ -8,6 +11,7 @@ import {
   ResourceAlreadyExistsError,
   ResourceNotFoundError,
   ScanBindingJob,
+  ScanQueue,
 } from '@app/contracts';
 import { BindingRepository, DatasetRepository } from '@app/database';
 import { StorageRepository } from '@app/storage';
@@ -46,7 +50,7 @@ export class BindingService {
       );
     }
     if (!(await this.bucketExists(parsed.bucket))) {
-      throw new DomainError('InvalidURI', `The bucket ${parsed.bucket} of URI ${uri} does not exist.`, 400);
+      throw new InvalidArgumentError(`The bucket ${parsed.bucket} of URI ${uri} does not exist.`, 'InvalidURI');
     }
     const binding = await this.bindings.create({
       datasetId: dataset.id,
@@ -55,17 +59,7 @@ export class BindingService {
       prefix: parsed.key,
     });
     if (!binding) throw new ResourceAlreadyExistsError(`The binding ${uri} already exists in dataset ${dataset.name}.`);
-    await this.scanQueue.add(
-      JobName.ScanBinding,
-      { name: JobName.ScanBinding, bindingId: binding.id },
-      {
-        jobId: jobId.scanBinding(binding.id),
-        attempts: 5,
-        backoff: { type: 'exponential', delay: 2000 },
-        removeOnComplete: true,
-        removeOnFail: 100,
-      },
-    );
+    await addJob(this.scanQueue, ScanQueue, { name: JobName.ScanBinding, bindingId: binding.id });
     return { Binding: toImmBinding(binding, { projectName: project.name, datasetName: dataset.name }) };
   }
 
@@ -108,7 +102,7 @@ export class BindingService {
     try {
       return await this.storage.bucketExists(bucket);
     } catch {
-      throw new DomainError('ServiceUnavailable', 'The object store is not reachable; try again later.', 503);
+      throw new DomainError(ErrorCode.ServiceUnavailable, 'The object store is not reachable; try again later.');
     }
   }
 }

@@ -25,11 +25,7 @@ export class ApiKeyGuard implements CanActivate {
     if (!req.path.startsWith('/api/v1/')) return true;
     const presented = presentedKey(req);
     if (presented !== null && this.matches(presented)) return true;
-    throw new DomainError(
-      'Unauthorized',
-      'A valid API key is required (header x-api-key or Authorization: Bearer).',
-      401,
-    );
+    throw new DomainError('Unauthorized', 'A valid API key is required (header x-api-key or Authorization: Bearer).');
   }
 
   private matches(presented: string): boolean {

@@ -1,4 +1,4 @@
-import { DomainError, statusForCode } from '@app/contracts';
+import { DomainError, ErrorCode, ErrorCodeTable } from '@app/contracts';
 import { HttpException } from '@nestjs/common';
 
 export interface ImmErrorBody {
@@ -13,6 +13,13 @@ export interface MappedError {
   message: string;
 }
 
+/** The IMM error of a code: its HTTP status always comes from the kind's row of the error code table. */
+function immError(kind: ErrorCode, message: string, code: string = kind): MappedError {
+  return { status: ErrorCodeTable[kind].status, code, message };
+}
+
+const internalError = (): MappedError => immError(ErrorCode.InternalError, 'An internal error occurred.');
+
 /**
  * Maps anything thrown while serving a request to an IMM error (pure, no framework state).
  * Unknown errors become InternalError without details: no stack trace ever reaches a client.
@@ -23,53 +30,42 @@ export function mapError(error: unknown, path = ''): MappedError {
     const status = error.getStatus();
     if (status === 404) {
       const operation = path.replace(/^\/api\/v1\/?/, '').split('?')[0] ?? '';
-      return {
-        status: 404,
-        code: 'OperationNotSupported',
-        message: operation
+      return immError(
+        ErrorCode.OperationNotSupported,
+        operation
           ? `The operation ${operation.slice(0, 128)} is not supported.`
           : 'The requested resource does not exist.',
-      };
+      );
     }
-    if (status === 401 || status === 403)
-      return { status, code: 'Unauthorized', message: 'A valid API key is required.' };
-    if (status === 413) return { status, code: 'PayloadTooLarge', message: 'The request body is too large.' };
-    if (status < 500)
-      return { status, code: status === 400 ? 'InvalidArgument' : 'InvalidArgument', message: messageOf(error) };
-    return { status: 500, code: 'InternalError', message: 'An internal error occurred.' };
+    if (status === 401) return immError(ErrorCode.Unauthorized, 'A valid API key is required.');
+    if (status === 403) return immError(ErrorCode.Forbidden, 'The request is not allowed.');
+    if (status === 413) return immError(ErrorCode.PayloadTooLarge, 'The request body is too large.');
+    if (status === 415) return immError(ErrorCode.UnsupportedMediaType, messageOf(error));
+    if (status < 500) return immError(ErrorCode.InvalidArgument, messageOf(error));
+    return internalError();
   }
   const bodyParserError = error as { type?: string; status?: number; expose?: boolean } | null;
   if (bodyParserError && typeof bodyParserError.type === 'string' && typeof bodyParserError.status === 'number') {
-    return mapBodyParserError(bodyParserError.type, bodyParserError.status);
+    return mapBodyParserError(bodyParserError.type);
   }
-  return { status: 500, code: 'InternalError', message: 'An internal error occurred.' };
+  return internalError();
 }
 
 /** Errors of the JSON body parser (type codes from body-parser / raw-body). */
-export function mapBodyParserError(type: string, status: number): MappedError {
+export function mapBodyParserError(type: string): MappedError {
   switch (type) {
     case 'entity.parse.failed':
-      return { status: 400, code: 'InvalidJSON', message: 'The request body is not valid JSON.' };
+      return immError(ErrorCode.InvalidJSON, 'The request body is not valid JSON.');
     case 'entity.too.large':
-      return {
-        status: 413,
-        code: 'PayloadTooLarge',
-        message: 'The request body exceeds the configured size limit (BODY_LIMIT_BYTES).',
-      };
+      return immError(
+        ErrorCode.PayloadTooLarge,
+        'The request body exceeds the configured size limit (BODY_LIMIT_BYTES).',
+      );
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return { status: 415, code: 'InvalidArgument', message: 'The request body must be UTF-8 encoded JSON.' };
-    case 'request.aborted':
-    case 'request.size.invalid':
-    case 'stream.encoding.set':
-    case 'stream.not.readable':
-      return { status: 400, code: 'InvalidArgument', message: 'The request body could not be read.' };
+      return immError(ErrorCode.UnsupportedMediaType, 'The request body must be UTF-8 encoded JSON.');
     default:
-      return {
-        status: status >= 400 && status < 500 ? status : 400,
-        code: 'InvalidArgument',
-        message: 'The request body could not be read.',
-      };
+      return immError(ErrorCode.InvalidArgument, 'The request body could not be read.');
   }
 }
 
@@ -80,8 +76,4 @@ function messageOf(error: HttpException): string {
   if (typeof message === 'string') return message;
   if (Array.isArray(message)) return message.join('; ');
   return error.message;
-}
-
-export function statusOf(code: string): number {
-  return statusForCode(code);
 }

@@ -74,13 +74,13 @@ describe('error mapping', () => {
       code: 'InternalError',
       message: 'An internal error occurred.',
     });
-    expect(mapError(new DomainError('ResourceNotFound', 'gone', 404))).toEqual({
+    expect(mapError(new DomainError('ResourceNotFound', 'gone'))).toEqual({
       status: 404,
       code: 'ResourceNotFound',
       message: 'gone',
     });
-    expect(mapBodyParserError('entity.parse.failed', 400).code).toBe('InvalidJSON');
-    expect(mapBodyParserError('entity.too.large', 413)).toMatchObject({ status: 413, code: 'PayloadTooLarge' });
+    expect(mapBodyParserError('entity.parse.failed').code).toBe('InvalidJSON');
+    expect(mapBodyParserError('entity.too.large')).toMatchObject({ status: 413, code: 'PayloadTooLarge' });
   });
 });
 

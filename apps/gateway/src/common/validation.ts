@@ -1,4 +1,4 @@
-import { DomainError, InvalidArgumentError } from '@app/contracts';
+import { DomainError, ErrorCode, InvalidArgumentError } from '@app/contracts';
 import { z } from 'zod';
 
 /** `Files[3].URI`-style path for messages. */
@@ -46,9 +46,13 @@ export function issueToError(issue: z.core.$ZodIssue, input: unknown): DomainErr
     );
   const present = valueAt(input, path) !== undefined;
   if (!present && issue.code === 'invalid_type') {
-    return new DomainError(`Missing${name}`, `The parameter ${where} is required.`, 400);
+    return new DomainError(`Missing${name}`, `The parameter ${where} is required.`, ErrorCode.MissingParameter);
   }
-  return new DomainError(`Invalid${name}`, `The parameter ${where} is invalid: ${issue.message}.`, 400);
+  return new DomainError(
+    `Invalid${name}`,
+    `The parameter ${where} is invalid: ${issue.message}.`,
+    ErrorCode.InvalidParameter,
+  );
 }
 
 /**

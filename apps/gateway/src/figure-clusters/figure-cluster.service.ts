@@ -1,8 +1,10 @@
 import {
+  addJob,
   ClusterDatasetJob,
+  ClusterQueue,
   DomainError,
+  ErrorCode,
   InvalidArgumentError,
-  jobId,
   JobName,
   parseFigureClusterId,
   QueueName,
@@ -78,17 +80,12 @@ export class FigureClusterService {
       request,
       requestId,
     );
-    await this.clusterQueue.add(
-      JobName.ClusterDataset,
-      { name: JobName.ClusterDataset, datasetId: dataset.id, trigger: 'request', taskId },
-      {
-        jobId: jobId.clusterRequest(taskId),
-        attempts: 3,
-        backoff: { type: 'exponential', delay: 5000 },
-        removeOnComplete: true,
-        removeOnFail: 100,
-      },
-    );
+    await addJob(this.clusterQueue, ClusterQueue, {
+      name: JobName.ClusterDataset,
+      datasetId: dataset.id,
+      trigger: 'request',
+      taskId,
+    });
     return { TaskId: taskId, EventId: eventId };
   }
 
@@ -161,9 +158,8 @@ export class FigureClusterService {
           `The figure cluster ${input.ObjectId} does not exist in dataset ${dataset.name}.`,
         );
       throw new DomainError(
-        'ConcurrentModification',
+        ErrorCode.ConcurrentModification,
         `The figure cluster ${input.ObjectId} was modified concurrently: MetaLockVersion is ${exists.metaLockVersion}, not ${input.MetaLockVersion}.`,
-        409,
       );
     }
     return {};

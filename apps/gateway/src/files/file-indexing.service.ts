@@ -1,20 +1,18 @@
-import { fairIndexPriority, IndexFileJob, JobName, jobId, parseStorageUri, QueueName } from '@app/contracts';
+import {
+  addJobs,
+  fairIndexPriority,
+  IndexFileJob,
+  IndexQueue,
+  JobName,
+  jobId,
+  parseStorageUri,
+  QueueName,
+} from '@app/contracts';
 import { FileEntity, FileRepository, PendingFileInput } from '@app/database';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import { JobsOptions, Queue } from 'bullmq';
+import { Queue } from 'bullmq';
 import { InputFile } from './file.dto';
-
-/** Options of every index job: deterministic id, retries with backoff, nothing kept in Redis afterwards. */
-export function indexJobOptions(fileId: string): JobsOptions {
-  return {
-    jobId: jobId.indexFile(fileId),
-    attempts: 5,
-    backoff: { type: 'exponential', delay: 2000 },
-    removeOnComplete: true,
-    removeOnFail: true,
-  };
-}
 
 /** Records files as pending and enqueues their index jobs (shared by IndexFileMeta and bucket notifications). */
 @Injectable()
@@ -60,28 +58,27 @@ export class FileIndexingService {
   async enqueue(files: FileEntity[], taskId?: string): Promise<void> {
     if (files.length === 0) return;
     const priorities = await this.fairPriorities(files);
-    await this.indexQueue.addBulk(
-      files.map((file, i) => ({
+    await addJobs(
+      this.indexQueue,
+      IndexQueue,
+      files.map((file) => ({
         name: JobName.IndexFile,
-        data: {
-          name: JobName.IndexFile,
-          fileId: file.id,
-          datasetId: file.datasetId,
-          uri: file.uri,
-          ...(taskId ? { taskId } : {}),
-        },
-        opts: { ...indexJobOptions(file.id), priority: priorities[i] },
+        fileId: file.id,
+        datasetId: file.datasetId,
+        uri: file.uri,
+        ...(taskId ? { taskId } : {}),
       })),
+      (job) => ({ priority: priorities.get(job.datasetId) }),
     );
   }
 
-  /** fairIndexPriority of each (already pending) file's dataset, in input order. */
-  private async fairPriorities(files: FileEntity[]): Promise<number[]> {
+  /** fairIndexPriority of each (already pending) file's dataset, by dataset id. */
+  private async fairPriorities(files: FileEntity[]): Promise<Map<string, number>> {
     const byDataset = new Map<string, number>();
     for (const datasetId of new Set(files.map((f) => f.datasetId))) {
       byDataset.set(datasetId, fairIndexPriority(await this.files.countPending(datasetId)));
     }
-    return files.map((file) => byDataset.get(file.datasetId)!);
+    return byDataset;
   }
 
   /** Drops waiting index jobs of deleted files (a running one finds its file gone and ends). */

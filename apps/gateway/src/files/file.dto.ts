@@ -22,7 +22,6 @@ export const batchIndexFileMetaSchema = z.strictObject({
   Files: z.array(inputFile).min(1, 'must contain at least 1 file').max(100, 'must contain at most 100 files'),
   ...taskFields,
 });
-export type BatchIndexFileMetaRequest = z.infer<typeof batchIndexFileMetaSchema>;
 
 const withFields = z.array(z.string().min(1).max(128)).max(100);
 export const getFileMetaSchema = z.strictObject({ ...datasetRef, URI: fileUri, WithFields: withFields.optional() });

@@ -10,7 +10,7 @@ import { FileIndexingService } from '../files/file-indexing.service';
 import { FileController } from '../files/file.controller';
 import { FileService } from '../files/file.service';
 import { NotificationProcessor } from '../notifications/notification.processor';
-import { NotificationService } from '../notifications/notification.service';
+import { OutboxRelayService } from '../notifications/outbox-relay.service';
 import { TaskEventsController } from '../notifications/task-events.controller';
 import { WebhookClient } from '../notifications/webhook.client';
 import { ProjectController } from '../projects/project.controller';
@@ -48,7 +48,7 @@ import { TaskService } from '../tasks/task.service';
     TaskService,
     TaskJanitorService,
     StorageEventService,
-    NotificationService,
+    OutboxRelayService,
     NotificationProcessor,
     WebhookClient,
   ],

@@ -1,4 +1,4 @@
-import { DeliverNotificationJob, JobName, QueueName } from '@app/contracts';
+import { DeliverNotificationJob, NotifyQueue, parseJob, QueueName } from '@app/contracts';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
@@ -14,16 +14,7 @@ export class NotificationProcessor extends WorkerHost {
   }
 
   async process(job: Job<DeliverNotificationJob>): Promise<void> {
-    const data = job.data;
-    // The queue is an input boundary like HTTP: check the payload again.
-    if (
-      data?.name !== JobName.DeliverNotification ||
-      typeof data.endpoint !== 'string' ||
-      !data.body ||
-      typeof data.body !== 'object'
-    ) {
-      throw new UnrecoverableError('Malformed notification job');
-    }
+    const data = parseJob(NotifyQueue, job.data);
     const status = await this.webhook.post(data.endpoint, data.body);
     if (status >= 200 && status < 300) {
       this.logger.log(`Delivered ${data.body.type} (job ${job.id}) with HTTP ${status}`);

@@ -1,31 +1,23 @@
-import { ClusteringFinishedEvent, DomainEvent, TaskFinishedEvent } from '@app/contracts';
-import { Controller, Logger } from '@nestjs/common';
-import { EventPattern, Payload } from '@nestjs/microservices';
-import { NotificationService } from './notification.service';
+import { DomainEvent } from '@app/contracts';
+import { Controller } from '@nestjs/common';
+import { EventPattern } from '@nestjs/microservices';
+import { OutboxRelayService } from './outbox-relay.service';
 
-/** Domain events from the workers (Redis transport). */
+/**
+ * Domain events from the workers (Redis pub/sub): only a latency hint that the outbox has a new event. A lost
+ * event delays nothing but the next poll; the webhook itself travels through the outbox.
+ */
 @Controller()
 export class TaskEventsController {
-  private readonly logger = new Logger(TaskEventsController.name);
-
-  constructor(private readonly notifications: NotificationService) {}
+  constructor(private readonly relay: OutboxRelayService) {}
 
   @EventPattern(DomainEvent.IndexTaskFinished)
-  async indexTaskFinished(@Payload() event: TaskFinishedEvent): Promise<void> {
-    await this.handle(event);
+  indexTaskFinished(): void {
+    this.relay.wake();
   }
 
   @EventPattern(DomainEvent.ClusteringFinished)
-  async clusteringFinished(@Payload() event: ClusteringFinishedEvent): Promise<void> {
-    await this.handle(event);
-  }
-
-  private async handle(event: TaskFinishedEvent): Promise<void> {
-    try {
-      await this.notifications.onTaskFinished(event);
-    } catch (error) {
-      // Events are fire-and-forget: log and carry on.
-      this.logger.error(`Handling a task event failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
+  clusteringFinished(): void {
+    this.relay.wake();
   }
 }

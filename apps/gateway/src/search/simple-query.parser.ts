@@ -95,13 +95,7 @@ const fileColumnTypes = Object.fromEntries(Object.values(fileFields).map((f) => 
   ColumnType
 >;
 
-/** Field names a query may use, for error messages and the API docs. */
-export const searchableFields = [
-  ...Object.keys(fileFields),
-  'CustomLabels.<key>',
-  'Figures',
-  ...Object.keys(figureFields),
-];
+/** Field names a query may sort by. */
 export const sortableFields = Object.keys(fileFields);
 
 const operations = ['eq', 'gt', 'gte', 'lt', 'lte', 'prefix', 'exist', 'and', 'or', 'not', 'nested'] as const;

@@ -1,18 +1,23 @@
-import { TaskRepository } from '@app/database';
+import { OutboxRepository, TaskRepository } from '@app/database';
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+/** Dispatched outbox events are kept this long (for inspection), then deleted. */
+const OUTBOX_KEEP_MS = 7 * 86_400_000;
 
 /**
- * Deletes task records past their expiry (TASK_TTL_DAYS, as in IMM). Reads already hide expired tasks; this only
- * reclaims the rows. Idempotent, so every gateway replica may run it.
+ * Deletes task records past their expiry (TASK_TTL_DAYS, as in IMM) and dispatched outbox events older than a
+ * week. Reads already hide expired tasks; this only reclaims the rows. Idempotent, so every replica may run it.
  */
 @Injectable()
 export class TaskJanitorService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(TaskJanitorService.name);
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly tasks: TaskRepository) {}
+  constructor(
+    private readonly tasks: TaskRepository,
+    private readonly outbox: OutboxRepository,
+  ) {}
 
   onModuleInit(): void {
     this.timer = setInterval(() => void this.purge(), PURGE_INTERVAL_MS);
@@ -27,6 +32,7 @@ export class TaskJanitorService implements OnModuleInit, OnModuleDestroy {
     try {
       const removed = await this.tasks.purgeExpired(now);
       if (removed > 0) this.logger.log(`Purged ${removed} expired task records`);
+      await this.outbox.purgeDispatched(new Date(now.getTime() - OUTBOX_KEEP_MS));
       return removed;
     } catch (error) {
       this.logger.warn(`Purging expired tasks failed: ${error instanceof Error ? error.message : String(error)}`);

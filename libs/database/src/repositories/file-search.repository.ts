@@ -1,3 +1,4 @@
+import { figureClusterIdSql } from '@app/contracts';
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, Repository } from 'typeorm';
 import { FigureEntity, FileEntity } from '../entities';
@@ -30,7 +31,7 @@ export type FileSearchColumn = keyof typeof fileSearchColumns;
 export const figureSearchColumns = {
   figureId: { sql: 'g.id', type: 'uuid' },
   figureClusterId: {
-    sql: "CASE WHEN g.cluster_state = 'clustered' AND g.cluster_id IS NOT NULL THEN 'Cluster-' || g.cluster_id::text WHEN g.cluster_state = 'independent' THEN 'figure-cluster-id-independent' ELSE 'figure-cluster-id-unavailable' END",
+    sql: figureClusterIdSql('g.cluster_id', 'g.cluster_state'),
     type: 'text',
   },
   gender: { sql: 'g.gender', type: 'text' },

@@ -1,7 +1,9 @@
+import { buildTaskEnvelope, httpEndpointOf } from '@app/contracts';
 import { Injectable } from '@nestjs/common';
 import { JsonObject } from '../entities/json';
-import { DataSource, LessThan, Repository } from 'typeorm';
+import { DataSource, EntityManager, LessThan, Repository } from 'typeorm';
 import { TaskEntity } from '../entities';
+import { addOutboxEvent } from './outbox.repository';
 
 export interface NewTask {
   id: string;
@@ -86,25 +88,54 @@ export class TaskRepository {
     await this.tasks.update({ id }, details ? { progress, details } : { progress });
   }
 
-  /** Moves a Running task to its end state; a task that already ended is left alone. Returns whether it changed. */
+  /**
+   * Moves a Running task to its end state; a task that already ended is left alone. Returns whether it changed.
+   * When the task has an HTTP notification endpoint, its IMM notification is written to the outbox in the same
+   * transaction (see OutboxRepository): the webhook cannot be lost once the end state is committed.
+   */
   async finish(
     id: string,
     outcome: { status: 'Succeeded' | 'Failed'; code?: string; message?: string; details?: JsonObject },
   ): Promise<boolean> {
-    const result = await this.tasks
-      .createQueryBuilder()
-      .update()
-      .set({
-        status: outcome.status,
-        code: outcome.code ?? (outcome.status === 'Succeeded' ? 'Success' : 'InternalError'),
-        message: outcome.message ?? (outcome.status === 'Succeeded' ? 'Success' : 'Failed'),
-        progress: 100,
-        endTime: () => 'now()',
-        ...(outcome.details ? { details: outcome.details } : {}),
-      })
-      .where("id = :id AND status = 'Running'", { id })
-      .execute();
-    return (result.affected ?? 0) > 0;
+    return this.dataSource.transaction(async (manager) => {
+      const result = await manager
+        .createQueryBuilder()
+        .update(TaskEntity)
+        .set({
+          status: outcome.status,
+          code: outcome.code ?? (outcome.status === 'Succeeded' ? 'Success' : 'InternalError'),
+          message: outcome.message ?? (outcome.status === 'Succeeded' ? 'Success' : 'Failed'),
+          progress: 100,
+          endTime: () => 'now()',
+          ...(outcome.details ? { details: outcome.details } : {}),
+        })
+        .where("id = :id AND status = 'Running'", { id })
+        .execute();
+      if ((result.affected ?? 0) === 0) return false;
+      await this.addEndNotification(manager, id);
+      return true;
+    });
+  }
+
+  private async addEndNotification(manager: EntityManager, id: string): Promise<void> {
+    const task = await manager.findOneByOrFail(TaskEntity, { id });
+    const destination = httpEndpointOf(task.notification);
+    if (!destination) return;
+    const [names] = await manager.query<Array<{ projectName: string; datasetName: string | null }>>(
+      `SELECT p.name AS "projectName", d.name AS "datasetName"
+         FROM projects p LEFT JOIN datasets d ON d.id = $2 WHERE p.id = $1`,
+      [task.projectId, task.datasetId],
+    );
+    const envelope = buildTaskEnvelope(task, {
+      projectName: names?.projectName ?? '',
+      datasetName: names?.datasetName ?? null,
+    });
+    await addOutboxEvent(manager, {
+      eventId: envelope.id,
+      eventType: envelope.type,
+      destination,
+      payload: envelope,
+    });
   }
 
   /**

@@ -1,6 +1,22 @@
-import { randomUUID } from 'node:crypto';
-import { NotificationEnvelope, TaskType } from '@app/contracts';
-import { TaskEntity } from '@app/database';
+import { TaskType } from './imm';
+import { NotificationEnvelope } from './queues';
+
+/** What a task's notification is built from (a TaskEntity has these fields). */
+export interface TaskNotificationSource {
+  id: string;
+  taskType: string;
+  status: string;
+  code: string | null;
+  message: string | null;
+  startTime: Date;
+  endTime: Date | null;
+  userData: string | null;
+  tags: unknown;
+  details: Record<string, unknown> | null;
+  /** The task's IMM EventId: also the envelope's id, so a receiver can drop a repeated delivery. */
+  eventId: string;
+  requestId: string | null;
+}
 
 /** The HTTP endpoint of an IMM Notification, when it has one (MNS/RocketMQ targets are kept, not delivered). */
 export function httpEndpointOf(notification: unknown): string | null {
@@ -23,21 +39,7 @@ export function notificationType(taskType: string): string {
 
 /** The IMM notification envelope for a finished task (pure). */
 export function buildTaskEnvelope(
-  task: Pick<
-    TaskEntity,
-    | 'id'
-    | 'taskType'
-    | 'status'
-    | 'code'
-    | 'message'
-    | 'startTime'
-    | 'endTime'
-    | 'userData'
-    | 'tags'
-    | 'details'
-    | 'eventId'
-    | 'requestId'
-  >,
+  task: TaskNotificationSource,
   names: { projectName: string; datasetName: string | null },
   now = new Date(),
 ): NotificationEnvelope {
@@ -64,7 +66,7 @@ export function buildTaskEnvelope(
     content['Files'] = files.map((f) => ({ URI: text(f.URI), Error: text(f.Error) }));
   }
   return {
-    id: randomUUID(),
+    id: task.eventId,
     source: 'acs:imm',
     specversion: '1.0',
     type: notificationType(task.taskType),

@@ -27,6 +27,7 @@ describe('IMM notification envelope', () => {
   it('carries the task outcome and, for indexing tasks, the files', () => {
     const envelope = buildTaskEnvelope(task, { projectName: 'p', datasetName: 'd' }, new Date('2026-01-01T00:00:06Z'));
     expect(envelope).toMatchObject({
+      id: 'E-1',
       source: 'acs:imm',
       specversion: '1.0',
       type: 'imm:Task:IndexFileMeta',

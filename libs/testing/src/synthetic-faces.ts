@@ -1,7 +1,7 @@
-import type { FaceInput } from './clustering.types';
-import { gaussian, seededRandom } from './random';
+import { type FaceInput, gaussian, seededRandom } from '@app/clustering';
 
-export { gaussian, seededRandom } from './random';
+/** Synthetic face embeddings for tests and benchmarks (not used by the clustering library itself). */
+export { gaussian, seededRandom } from '@app/clustering';
 
 export function randomUnitVector(
   random: () => number,

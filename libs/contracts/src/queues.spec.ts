@@ -1,0 +1,62 @@
+import { UnrecoverableError } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import {
+  ClusterQueue,
+  clusterDebounce,
+  IndexQueue,
+  JobName,
+  jobOptions,
+  NotifyQueue,
+  parseJob,
+  QueueName,
+  ScanQueue,
+} from './queues';
+
+describe('queue contracts', () => {
+  const fileId = randomUUID();
+  const datasetId = randomUUID();
+  const index = { name: JobName.IndexFile, fileId, datasetId, uri: 'oss://b/k.jpg' } as const;
+
+  it('give each queue its job id and default options from named fields', () => {
+    expect(jobOptions(IndexQueue, index)).toEqual({
+      jobId: `index-${fileId}`,
+      attempts: IndexQueue.attempts,
+      backoff: { type: 'exponential', delay: IndexQueue.backoffMs },
+      removeOnComplete: IndexQueue.removeOnComplete,
+      removeOnFail: IndexQueue.removeOnFail,
+    });
+    const scan = jobOptions(ScanQueue, { name: JobName.ScanBinding, bindingId: datasetId, startAfter: 'a/b' });
+    expect(scan.jobId).toMatch(/^scan:[0-9a-f-]+:[A-Za-z0-9_-]+$/);
+    expect(scan.removeOnFail).toEqual(ScanQueue.removeOnFail);
+    const delivery = { name: JobName.DeliverNotification, eventId: 'E-1', endpoint: 'http://h/x' };
+    expect(jobOptions(NotifyQueue, { ...delivery, body: {} as never }).jobId).toBe('notify-E-1');
+  });
+
+  it('use one job per requested clustering task and BullMQ ids for debounced runs', () => {
+    const taskId = 'FaceClustering-1';
+    expect(
+      jobOptions(ClusterQueue, { name: JobName.ClusterDataset, datasetId, trigger: 'request', taskId }).jobId,
+    ).toBe(`cluster-task-${taskId}`);
+    const debounced = jobOptions(
+      ClusterQueue,
+      { name: JobName.ClusterDataset, datasetId, trigger: 'debounce' },
+      clusterDebounce(datasetId, 0),
+    );
+    expect(debounced.jobId).toBeUndefined();
+    expect(debounced).toMatchObject({
+      attempts: ClusterQueue.attempts,
+      delay: 0,
+      deduplication: { id: `cluster:${datasetId}`, ttl: 1, extend: true, replace: true },
+    });
+  });
+
+  it('let consumers accept only payloads that fit the same schema, without retry otherwise', () => {
+    expect(parseJob(IndexQueue, { ...index, extra: 1 })).toEqual(index);
+    for (const bad of [null, { ...index, fileId: 'x' }, { ...index, name: JobName.ScanBinding }, { datasetId }]) {
+      expect(() => parseJob(IndexQueue, bad)).toThrow(UnrecoverableError);
+    }
+    expect(() => parseJob(ClusterQueue, { name: JobName.ClusterDataset, datasetId, trigger: 'later' })).toThrow(
+      new RegExp(QueueName.Cluster),
+    );
+  });
+});
