@@ -129,7 +129,12 @@ async function ensureStack(ports: number[]): Promise<ChildProcess | undefined> {
   child.once('exit', () => (exited = true));
   await until(
     async () => {
-      if (exited) throw new Error(`the stack exited during start-up; see ${logPath}`);
+      if (exited) {
+        // The reason (a missing redis-server, a port in use) is in the last lines npm start wrote.
+        await new Promise((r) => setTimeout(r, 300));
+        const tail = readFileSync(logPath, 'utf8').trimEnd().split('\n').slice(-12).join('\n');
+        throw new Error(`the stack exited during start-up (${logPath}):\n${tail}`);
+      }
       return (await Promise.all(urls.map(healthy))).every(Boolean) ? true : undefined;
     },
     240_000,

@@ -151,7 +151,11 @@ describe('gateway IMM API (real Postgres, Redis, S3)', () => {
           File: { URI: 'oss://photos/family/a.jpg' },
         })
         .expect(200);
-      expect(await gw.queues.Index.getJobCounts('waiting', 'delayed', 'active')).toMatchObject({ waiting: 1 });
+      // Index jobs carry a fair-indexing priority, so a queued one is 'prioritized' rather than 'waiting'.
+      expect(await gw.queues.Index.getJobCounts('waiting', 'prioritized', 'delayed', 'active')).toMatchObject({
+        waiting: 0,
+        prioritized: 1,
+      });
       const second = await gw
         .call('GetTask', { ProjectName: 'alpha', TaskType: 'IndexFileMeta', TaskId: again.body.TaskId })
         .expect(200);

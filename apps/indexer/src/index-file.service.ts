@@ -1,17 +1,14 @@
 import { allowedBuckets, APP_CONFIG, IndexerConfig } from '@app/config';
 import {
-  addJob,
   ClusterDatasetJob,
-  clusterDebounce,
-  ClusterQueue,
   DomainError,
   DomainEvent,
   encodeEmbedding,
   FileStatus,
   IndexFileJob,
   InvalidArgumentError,
-  JobName,
   QueueName,
+  scheduleClusterRun,
   TaskStatus,
 } from '@app/contracts';
 import { FileEntity, FileRepository, NewFigure, TaskRepository } from '@app/database';
@@ -163,12 +160,11 @@ export class IndexFileService {
   private async afterFile(job: IndexFileJob, file: FileEntity, outcome: IndexOutcome): Promise<void> {
     if (outcome.kind === 'failed') this.logger.warn(`Indexing ${file.uri} failed: ${outcome.code}: ${outcome.message}`);
     // Every outcome may change the dataset's faces (new ones, replaced ones, ones dropped with a failed file):
-    // (re)start the dataset's debounce window. A run with nothing to do is a no-op.
-    await addJob(
+    // (re)start the dataset's debounce window, capped by the max wait. A run with nothing to do is a no-op.
+    await scheduleClusterRun(
       this.clusterQueue,
-      ClusterQueue,
-      { name: JobName.ClusterDataset, datasetId: file.datasetId, trigger: 'debounce' },
-      clusterDebounce(file.datasetId, this.config.CLUSTER_DEBOUNCE_MS),
+      { datasetId: file.datasetId, trigger: 'debounce' },
+      { debounceMs: this.config.CLUSTER_DEBOUNCE_MS, maxWaitMs: this.config.CLUSTER_MAX_WAIT_MS },
     );
     await this.recordTaskOutcome(job, outcome);
   }

@@ -2,6 +2,7 @@ import {
   addJob,
   addJobs,
   BindingState,
+  fairIndexPriority,
   IndexFileJob,
   IndexQueue,
   JobName,
@@ -69,10 +70,13 @@ export class ScanBindingService {
     const rows = await this.files.upsertPending(
       todo.map((k) => ({ datasetId: binding.datasetId, uri: k.uri, bucket: binding.bucket, objectKey: k.key })),
     );
+    // The same fairness as IndexFileMeta and bucket notifications: the size of the dataset's backlog.
+    const priority = rows.length ? fairIndexPriority(await this.files.countPending(binding.datasetId)) : 1;
     await addJobs(
       this.indexQueue,
       IndexQueue,
       rows.map((file) => ({ name: JobName.IndexFile, fileId: file.id, datasetId: file.datasetId, uri: file.uri })),
+      { priority },
     );
 
     if (page.nextStartAfter) {

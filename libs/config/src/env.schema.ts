@@ -46,6 +46,11 @@ export const commonEnvSchema = z.object({
   EMBEDDED_S3_DIR: z.string().default('.data/s3'),
   TASK_TTL_DAYS: positiveInt.default(7),
   CLUSTER_DEBOUNCE_MS: z.coerce.number().int().min(0).default(10_000),
+  /**
+   * While files keep being indexed, a dataset is clustered at least this often (the debounce alone would wait
+   * for the stream to stop). 0: no maximum; a value below CLUSTER_DEBOUNCE_MS counts as CLUSTER_DEBOUNCE_MS.
+   */
+  CLUSTER_MAX_WAIT_MS: z.coerce.number().int().min(0).default(60_000),
 });
 
 export const gatewayEnvSchema = commonEnvSchema.extend({
@@ -161,7 +166,23 @@ export const clustererEnvSchema = commonEnvSchema.extend({
   CLUSTERER_CONCURRENCY: positiveInt.default(2),
 });
 
+/**
+ * `npm start` (and `npm run demo`, which runs it): what to start on this machine when no service answers.
+ * DATABASE_URL has no default here: unset means "PostgreSQL on 127.0.0.1:EMBEDDED_POSTGRES_PORT, or the
+ * embedded one started there when nothing answers".
+ */
+export const launcherEnvSchema = z.object({
+  DATABASE_URL: commonEnvSchema.shape.DATABASE_URL.unwrap().optional(),
+  REDIS_URL: commonEnvSchema.shape.REDIS_URL,
+  EMBEDDED_POSTGRES_PORT: port.default(5432),
+  EMBEDDED_POSTGRES_DIR: z.string().default('.data/postgres'),
+  EMBEDDED_REDIS_DIR: z.string().default('.data/redis'),
+  /** `pretty` (colourised one-liners) or `json` (pino's lines as they are); default: pretty on a terminal. */
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
+});
+
 export type CommonConfig = z.infer<typeof commonEnvSchema>;
 export type GatewayConfig = z.infer<typeof gatewayEnvSchema>;
 export type IndexerConfig = z.infer<typeof indexerEnvSchema>;
 export type ClustererConfig = z.infer<typeof clustererEnvSchema>;
+export type LauncherConfig = z.infer<typeof launcherEnvSchema>;

@@ -26,9 +26,9 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEn
 }
 
 /** For bootstrap code: print the problem naming the variable and exit non-zero. */
-export function loadConfigOrExit<S extends z.ZodType>(schema: S): z.infer<S> {
+export function loadConfigOrExit<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   try {
-    return loadConfig(schema);
+    return loadConfig(schema, env);
   } catch (error) {
     if (error instanceof InvalidConfigError) {
       process.stderr.write(`${error.message}\n`);

@@ -1,4 +1,6 @@
 export * from './queues';
+export * from './cluster-schedule';
+export * from './index-fairness';
 export * from './events';
 export * from './imm';
 export * from './embedding-codec';

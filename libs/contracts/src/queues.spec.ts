@@ -1,6 +1,7 @@
-import { UnrecoverableError } from 'bullmq';
+import { Queue, UnrecoverableError } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import {
+  addJobs,
   ClusterQueue,
   clusterDebounce,
   FaceQueryJob,
@@ -51,6 +52,24 @@ describe('queue contracts', () => {
       delay: 0,
       deduplication: { id: `cluster:${datasetId}`, ttl: 1, extend: true, replace: true },
     });
+  });
+
+  it('add a batch with options per payload on top of the defaults (fair-indexing priorities)', async () => {
+    const added: Array<{ name: string; data: unknown; opts: Record<string, unknown> }> = [];
+    const queue = { addBulk: async (jobs: typeof added) => added.push(...jobs) } as unknown as Queue;
+    const other = { ...index, fileId: randomUUID(), datasetId: randomUUID() };
+    await addJobs(queue, IndexQueue, [index, other], (job) => ({ priority: job.datasetId === datasetId ? 7 : 300 }));
+    expect(added.map((j) => [j.opts.jobId, j.opts.priority, j.opts.attempts])).toEqual([
+      [`index-${fileId}`, 7, IndexQueue.attempts],
+      [`index-${other.fileId}`, 300, IndexQueue.attempts],
+    ]);
+    await expect(addJobs(queue, IndexQueue, [{ ...index, fileId: 'x' }], { priority: 1 })).rejects.toThrow();
+  });
+
+  it('carry the window start of a debounced clustering run (the max wait), a non-negative integer', () => {
+    const run = { name: JobName.ClusterDataset, datasetId, trigger: 'debounce', windowStartedAt: 1_700_000_000_000 };
+    expect(parseJob(ClusterQueue, run)).toEqual(run);
+    expect(() => parseJob(ClusterQueue, { ...run, windowStartedAt: -1 })).toThrow(UnrecoverableError);
   });
 
   it('let consumers accept only payloads that fit the same schema, without retry otherwise', () => {

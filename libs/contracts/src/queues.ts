@@ -70,6 +70,8 @@ export const clusterDatasetJobSchema = z.object({
   trigger: z.enum(['debounce', 'request', 'files-deleted']),
   /** Set when a task was already recorded (requested runs); debounced runs create their own task. */
   taskId: z.string().min(1).max(128).optional(),
+  /** Debounced runs: when the first trigger of this run's window happened (ms since the epoch), see scheduleClusterRun. */
+  windowStartedAt: z.number().int().nonnegative().optional(),
 });
 export type ClusterDatasetJob = z.infer<typeof clusterDatasetJobSchema>;
 
@@ -319,15 +321,22 @@ export async function addJob<S extends z.ZodType<{ name: string }>>(
   return queue.add(contract.jobName, data, jobOptions(contract, data, extra));
 }
 
-/** Adds jobs in one round trip, each as {@link addJob} would. */
+/**
+ * Adds jobs in one round trip, each as {@link addJob} would. `extra` adds to every job's options, or per job when
+ * it is a function of the payload (fair indexing: each job's priority depends on its dataset).
+ */
 export async function addJobs<S extends z.ZodType<{ name: string }>>(
   queue: Queue,
   contract: QueueContract<S>,
   payloads: ReadonlyArray<z.infer<S>>,
+  extra: JobsOptions | ((payload: z.infer<S>) => JobsOptions) = {},
 ): Promise<void> {
   if (payloads.length === 0) return;
   const data = payloads.map((payload) => contract.schema.parse(payload));
-  await queue.addBulk(data.map((d) => ({ name: contract.jobName, data: d, opts: jobOptions(contract, d) })));
+  const extraOf = typeof extra === 'function' ? extra : (): JobsOptions => extra;
+  await queue.addBulk(
+    data.map((d) => ({ name: contract.jobName, data: d, opts: jobOptions(contract, d, extraOf(d)) })),
+  );
 }
 
 /**

@@ -105,8 +105,10 @@ export class MetricsService implements OnModuleDestroy {
       async collect() {
         this.reset();
         await forEachQueue(queues, async (queue) => {
-          const [oldest] = await queue.getJobs(['wait'], 0, 0, true);
-          this.set({ queue: queue.name }, oldest ? Math.max(0, (Date.now() - oldest.timestamp) / 1000) : 0);
+          // Index jobs wait as 'prioritized' (fair indexing): the next job of each list, the older of the two.
+          const next = await queue.getJobs(['wait', 'prioritized'], 0, 0, true);
+          const oldest = Math.min(...next.map((job) => job.timestamp));
+          this.set({ queue: queue.name }, next.length ? Math.max(0, (Date.now() - oldest) / 1000) : 0);
         });
       },
     });

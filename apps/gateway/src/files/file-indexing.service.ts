@@ -1,6 +1,7 @@
 import { allowedBuckets, APP_CONFIG, GatewayConfig } from '@app/config';
 import {
   addJobs,
+  fairIndexPriority,
   IndexFileJob,
   IndexQueue,
   InvalidArgumentError,
@@ -73,6 +74,7 @@ export class FileIndexingService {
     return found;
   }
 
+  /** Queues the files' index jobs, each with its fair priority (the size of its dataset's backlog). */
   async enqueue(files: FileEntity[], taskId?: string): Promise<void> {
     if (files.length === 0) return;
     // A failed job is kept under the same id (IndexQueue.removeOnFail) and would make the add a no-op.
@@ -83,6 +85,7 @@ export class FileIndexingService {
         }
       }),
     );
+    const priorities = await this.fairPriorities(files);
     await addJobs(
       this.indexQueue,
       IndexQueue,
@@ -93,7 +96,17 @@ export class FileIndexingService {
         uri: file.uri,
         ...(taskId ? { taskId } : {}),
       })),
+      (job) => ({ priority: priorities.get(job.datasetId) }),
     );
+  }
+
+  /** fairIndexPriority of each (already pending) file's dataset, by dataset id. */
+  private async fairPriorities(files: FileEntity[]): Promise<Map<string, number>> {
+    const byDataset = new Map<string, number>();
+    for (const datasetId of new Set(files.map((f) => f.datasetId))) {
+      byDataset.set(datasetId, fairIndexPriority(await this.files.countPending(datasetId)));
+    }
+    return byDataset;
   }
 
   /** Drops waiting index jobs of deleted files (a running one finds its file gone and ends). */

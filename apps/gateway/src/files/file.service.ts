@@ -1,13 +1,10 @@
 import { APP_CONFIG, GatewayConfig } from '@app/config';
 import {
-  addJob,
   ClusterDatasetJob,
-  clusterDebounce,
-  ClusterQueue,
-  JobName,
   LimitExceededError,
   QueueName,
   ResourceNotFoundError,
+  scheduleClusterRun,
   TaskType,
 } from '@app/contracts';
 import { DatasetEntity, DatasetRepository, FileRepository, ProjectEntity, TaskRepository } from '@app/database';
@@ -158,11 +155,10 @@ export class FileService {
   private async afterDelete(datasetId: string, deleted: Array<{ id: string }>): Promise<void> {
     if (deleted.length > 0) {
       await this.indexing.cancel(deleted.map((d) => d.id));
-      await addJob(
+      await scheduleClusterRun(
         this.clusterQueue,
-        ClusterQueue,
-        { name: JobName.ClusterDataset, datasetId, trigger: 'files-deleted' },
-        clusterDebounce(datasetId, this.config.CLUSTER_DEBOUNCE_MS),
+        { datasetId, trigger: 'files-deleted' },
+        { debounceMs: this.config.CLUSTER_DEBOUNCE_MS, maxWaitMs: this.config.CLUSTER_MAX_WAIT_MS },
       );
     }
   }

@@ -95,6 +95,11 @@ export class FileRepository {
     return inputs.map((i) => byKey.get(`${i.datasetId}\u0000${i.uri}`)!);
   }
 
+  /** Files of the dataset waiting for or being indexed (the dataset's indexing backlog; fair indexing). */
+  countPending(datasetId: string): Promise<number> {
+    return this.files.count({ where: { datasetId, status: 'pending' } });
+  }
+
   findById(id: string): Promise<FileEntity | null> {
     return this.files.findOne({ where: { id } });
   }
