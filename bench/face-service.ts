@@ -438,6 +438,9 @@ async function main(): Promise<void> {
       INDEXER_CONCURRENCY: '2',
       FACE_QUERY_CONCURRENCY: '2',
       INDEXER_INFERENCE_WORKERS: String(numberArg(args, 'workers', 2)),
+      // The stranger-latency receiver is plain http on loopback, which the webhook policy refuses by default.
+      WEBHOOK_ALLOW_HTTP: 'true',
+      WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8',
     },
   });
   try {

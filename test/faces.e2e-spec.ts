@@ -64,7 +64,12 @@ describeWithPhotos('face queries and stranger events (HTTP, real stack)', () => 
 
   beforeAll(async () => {
     await new Promise<void>((resolve) => hook.server.listen(0, '127.0.0.1', resolve));
-    stack = await startStack({ label: 'faces', clusterDebounceMs: 1500 });
+    // The test's receivers are plain http on loopback, which the webhook policy refuses by default.
+    stack = await startStack({
+      label: 'faces',
+      clusterDebounceMs: 1500,
+      env: { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8' },
+    });
     await imm(stack, 'CreateProject', { ProjectName: P });
     await imm(stack, 'CreateProject', { ProjectName: 'other' });
     await imm(stack, 'CreateDataset', { ProjectName: P, DatasetName: 'album' });
