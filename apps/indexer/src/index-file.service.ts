@@ -20,6 +20,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { DomainEventPublisher } from '@app/messaging';
 import { FaceEventsService } from './faces/face-events.service';
+import { toDetectedFigure } from './faces/detected-figure';
 
 export type IndexOutcome =
   | { kind: 'gone' }
@@ -38,25 +39,8 @@ export function isPermanentFailure(error: unknown): error is DomainError {
 export function toNewFigure(face: DetectedFace, faceIndex: number): NewFigure {
   return {
     faceIndex,
-    left: face.boundary.left,
-    top: face.boundary.top,
-    width: face.boundary.width,
-    height: face.boundary.height,
-    figureConfidence: face.figureConfidence,
-    age: face.age ?? null,
-    ageSD: face.ageSD ?? null,
-    gender: face.gender ?? null,
-    genderConfidence: face.genderConfidence ?? null,
-    pitch: face.headPose?.pitch ?? null,
-    roll: face.headPose?.roll ?? null,
-    yaw: face.headPose?.yaw ?? null,
-    emotion: face.emotion ?? null,
-    emotionConfidence: face.emotionConfidence ?? null,
-    mouth: face.mouth,
-    mouthConfidence: face.mouthConfidence,
+    ...toDetectedFigure(face),
     eyesOpen: face.eyesOpen ?? null,
-    sharpness: face.sharpness,
-    faceQuality: face.faceQuality,
     isHD: face.isHD,
     embedding: encodeEmbedding(face.embedding),
     thumbnail: face.thumbnail ?? null,

@@ -1,7 +1,6 @@
 import { APP_CONFIG, IndexerConfig } from '@app/config';
 import {
   cosineToSimilarity,
-  DetectedFigure,
   DomainError,
   DomainEvent,
   FaceQueryAnswer,
@@ -15,11 +14,12 @@ import {
   toFigureClusterId,
 } from '@app/contracts';
 import { FileRepository, TaskRepository } from '@app/database';
-import { DetectedFace, FaceAnalyzer, ImageAnalysis } from '@app/inference';
+import { FaceAnalyzer, ImageAnalysis } from '@app/inference';
 import { DomainEventPublisher } from '@app/messaging';
 import { StorageRepository } from '@app/storage';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ClusterMatchRegistry } from './cluster-match.registry';
+import { toDetectedFigure } from './detected-figure';
 
 /** Clusters returned per face by SearchImageFigureCluster (those at or above the match Similarity, best first). */
 const CLUSTERS_PER_FACE = 5;
@@ -37,29 +37,6 @@ export function dot(a: Float32Array, b: Float32Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i] * b[i];
   return s;
-}
-
-export function toDetectedFigure(face: DetectedFace): DetectedFigure {
-  return {
-    left: face.boundary.left,
-    top: face.boundary.top,
-    width: face.boundary.width,
-    height: face.boundary.height,
-    figureConfidence: face.figureConfidence,
-    faceQuality: face.faceQuality,
-    sharpness: face.sharpness,
-    age: face.age ?? null,
-    ageSD: face.ageSD ?? null,
-    gender: face.gender ?? null,
-    genderConfidence: face.genderConfidence ?? null,
-    pitch: face.headPose?.pitch ?? null,
-    roll: face.headPose?.roll ?? null,
-    yaw: face.headPose?.yaw ?? null,
-    emotion: face.emotion ?? null,
-    emotionConfidence: face.emotionConfidence ?? null,
-    mouth: face.mouth,
-    mouthConfidence: face.mouthConfidence,
-  };
 }
 
 function boxOf(face: { boundary: { left: number; top: number; width: number; height: number } }) {
