@@ -203,8 +203,6 @@ export interface QueueContract<S extends z.ZodType<{ name: string }>> {
   readonly removeOnComplete: boolean | KeepJobs;
   /** Failed jobs kept in Redis for inspection (true = removed at once); a kept job's id blocks a new one. */
   readonly removeOnFail: boolean | KeepJobs;
-  /** addJob/addJobs first remove a kept failed job under the same id, so that keeping it blocks no new request. */
-  readonly replaceFailed?: boolean;
 }
 
 /**
@@ -228,10 +226,9 @@ export const IndexQueue = {
   attempts: outageRetry.attempts,
   backoffMs: outageRetry.backoffMs,
   removeOnComplete: true,
-  // Kept to be inspected; every producer replaces it (replaceFailed), so it never swallows the file's next index
-  // request, and only live states count as queued.
+  // Kept to be inspected. A kept failed job's id would swallow the file's next index request, so
+  // FileIndexingService.enqueue removes it first and only live states count as queued.
   removeOnFail: keepFailedJobs,
-  replaceFailed: true,
 } as const satisfies QueueContract<typeof indexFileJobSchema>;
 
 export const ScanQueue = {
@@ -321,7 +318,6 @@ export async function addJob<S extends z.ZodType<{ name: string }>>(
   extra: JobsOptions = {},
 ): Promise<Job> {
   const data = contract.schema.parse(payload);
-  await removeFailedJobs(queue, contract, [data]);
   return queue.add(contract.jobName, data, jobOptions(contract, data, extra));
 }
 
@@ -338,24 +334,8 @@ export async function addJobs<S extends z.ZodType<{ name: string }>>(
   if (payloads.length === 0) return;
   const data = payloads.map((payload) => contract.schema.parse(payload));
   const extraOf = typeof extra === 'function' ? extra : (): JobsOptions => extra;
-  await removeFailedJobs(queue, contract, data);
   await queue.addBulk(
     data.map((d) => ({ name: contract.jobName, data: d, opts: jobOptions(contract, d, extraOf(d)) })),
-  );
-}
-
-/** For a contract with replaceFailed: removes the kept failed jobs under the payloads' ids. */
-async function removeFailedJobs<S extends z.ZodType<{ name: string }>>(
-  queue: Queue,
-  contract: QueueContract<S>,
-  payloads: ReadonlyArray<z.infer<S>>,
-): Promise<void> {
-  if (!contract.replaceFailed) return;
-  await Promise.all(
-    payloads.map(async (payload) => {
-      const id = contract.jobId(payload);
-      if (id !== undefined && (await queue.getJobState(id)) === 'failed') await queue.remove(id).catch(() => 0);
-    }),
   );
 }
 

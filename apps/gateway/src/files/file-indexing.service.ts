@@ -77,6 +77,14 @@ export class FileIndexingService {
   /** Queues the files' index jobs, each with its fair priority (the size of its dataset's backlog). */
   async enqueue(files: FileEntity[], taskId?: string): Promise<void> {
     if (files.length === 0) return;
+    // A failed job is kept under the same id (IndexQueue.removeOnFail) and would make the add a no-op.
+    await Promise.all(
+      files.map(async (file) => {
+        if ((await this.indexQueue.getJobState(jobId.indexFile(file.id))) === 'failed') {
+          await this.indexQueue.remove(jobId.indexFile(file.id)).catch(() => 0);
+        }
+      }),
+    );
     const priorities = await this.fairPriorities(files);
     await addJobs(
       this.indexQueue,
