@@ -131,6 +131,7 @@ export async function clusterIncremental(
     createdClusters,
     updatedClusters,
     merges,
+    moves: [],
     decisions,
     stats: {
       newFaces: nNew,

@@ -1,5 +1,6 @@
 export * from './clustering.types';
 export * from './clustering-options';
+export * from './corrections';
 export * from './cluster-incremental';
 export * from './join-rule';
 export * from './cluster-summary';
