@@ -131,7 +131,6 @@ export async function clusterIncremental(
     createdClusters,
     updatedClusters,
     merges,
-    moves: [],
     decisions,
     stats: {
       newFaces: nNew,

@@ -1,5 +1,4 @@
 import type { ClusteringOptions } from './clustering-options';
-import type { ClusteringConstraints, FaceMove, RevisableFace } from './corrections';
 
 /** One detected face handed to the clusterer. The embedding need not be unit length (it is normalised). */
 export interface FaceInput {
@@ -71,8 +70,6 @@ export interface ClusteringResult {
   updatedClusters: ClusterSummary[];
   /** Existing clusters merged into another; `from` no longer exists, its faces belong to `into`. */
   merges: ClusterMerge[];
-  /** Earlier placements this run revised (members of `revisable` that moved); every one is to be recorded. */
-  moves: FaceMove[];
   /** Which stage and rule made each outcome of the run. */
   decisions: RunDecisions;
   stats: ClusteringRunStats;
@@ -144,10 +141,6 @@ export interface IncrementalInput {
   candidates: FaceInput[];
   newFaces: FaceInput[];
   options?: Partial<ClusteringOptions>;
-  /** The user's corrections; every stage respects them (none: no constraints). */
-  constraints?: ClusteringConstraints;
-  /** Existing, unpinned members the run may move to a cluster that fits them clearly better. */
-  revisable?: RevisableFace[];
 }
 
 export interface BatchResult {

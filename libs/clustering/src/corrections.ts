@@ -3,18 +3,15 @@ import { createDefaultNeighbourIndex } from './onnx-neighbour-index';
 import { dot, sortedIntersects } from './vector-math';
 
 /**
- * What the user has said about a data set's people, which every automatic stage respects (issue: corrections that
- * last). The caller (the clusterer) loads these from the store before each run.
+ * What the user has said about a data set's people: faces they placed, faces they took out of a cluster, and
+ * cluster pairs they said are different people. `suggestCorrections` leaves these out of its suggestions.
  */
 export interface ClusteringConstraints {
-  /** Faces the user placed (moved in, or kept by a merge): no automatic stage moves them. */
+  /** Faces the user placed (moved in, or kept by a merge): never suggested to move. */
   pinnedFaceIds: ReadonlySet<string>;
-  /**
-   * "Not this person": faces the user took out of a cluster. The face never re-enters that cluster automatically,
-   * and neither does a face that is closer to the rejected face than to the cluster (its near-duplicates).
-   */
-  rejectedFaces: ReadonlyArray<{ clusterId: string; faceId: string; embedding: Float32Array }>;
-  /** Cluster pairs the user said are different people (a rejected suggestion): never merged automatically. */
+  /** "Not this person": faces the user took out of a cluster; never suggested back into it. */
+  rejectedFaces: ReadonlyArray<{ clusterId: string; faceId: string }>;
+  /** Cluster pairs the user said are different people (a rejected suggestion): never suggested again. */
   differentPeople: ReadonlyArray<readonly [string, string]>;
 }
 
@@ -24,23 +21,11 @@ export const NO_CONSTRAINTS: ClusteringConstraints = {
   differentPeople: [],
 };
 
-/** An existing member of a cluster that a run may move to a cluster that fits it clearly better (never a pinned one). */
-export interface RevisableFace extends FaceInput {
+/** An existing member of a cluster with its mean cosine to its cluster, checked for a better cluster. */
+export interface ClusterMember extends FaceInput {
   clusterId: string;
   /** Its mean cosine to its cluster's members when it joined (or when last scored). */
   similarity: number;
-}
-
-/** An automatic revision of an earlier placement: the face leaves `from` for `to` (null: becomes independent). */
-export interface FaceMove {
-  faceId: string;
-  from: string;
-  to: string | null;
-  reason: 'better-fit';
-  /** Mean cosine to `to`'s members (0 when `to` is null). */
-  similarity: number;
-  /** Mean cosine to `from`'s members before the move. */
-  previousSimilarity: number;
 }
 
 /** "Are these the same person?": two clusters, ranked by `score` (the mean pairwise cosine between their members). */
@@ -65,10 +50,12 @@ export interface FaceMoveSuggestion {
 export interface SuggestionInput {
   clusters: ClusterSummary[];
   /** Members to check for a better cluster (e.g. the weakest members of each cluster); none: no move suggestions. */
-  members?: RevisableFace[];
+  members?: ClusterMember[];
   constraints?: ClusteringConstraints;
   /** Pairs below this mean pairwise cosine are not suggested (default 0.3). */
   minSamePersonScore?: number;
+  /** A face is suggested to move only when its mean cosine to the other cluster beats its own by this (default 0.1). */
+  minMoveMargin?: number;
   /** Most suggestions of each kind (default 50). */
   limit?: number;
   /** Nearest clusters looked at per cluster or face (default 8). */
@@ -100,7 +87,8 @@ function unit(v: Float32Array): Float32Array {
  * Suggestions for the user to confirm or reject: pairs of clusters that are probably one person (ranked by the
  * mean pairwise cosine between their members, computed exactly from the summaries' sums), excluding pairs that share
  * an image or that the user said are different people; and members whose mean cosine to another cluster beats
- * that to their own cluster (pinned faces and rejected (face, cluster) pairs excluded).
+ * that to the rest of their own cluster by `minMoveMargin`, leaving out pinned faces, rejected (face, cluster)
+ * pairs and moves between two clusters already suggested as one person (that suggestion covers their faces).
  */
 export async function suggestCorrections(input: SuggestionInput): Promise<Suggestions> {
   const clusters = input.clusters.filter((c) => c.count > 0);
@@ -136,6 +124,8 @@ export async function suggestCorrections(input: SuggestionInput): Promise<Sugges
     samePerson.sort((x, y) => y.score - x.score);
   }
 
+  const samePersonKeys = new Set(samePerson.map((p) => pairKey(p.a, p.b)));
+  const minMargin = input.minMoveMargin ?? 0.1;
   const faceMoves: FaceMoveSuggestion[] = [];
   const members = (input.members ?? []).filter((m) => !constraints.pinnedFaceIds.has(m.faceId));
   if (members.length > 0) {
@@ -157,9 +147,11 @@ export async function suggestCorrections(input: SuggestionInput): Promise<Sugges
         if (local < 0) continue;
         const other = clusters[local];
         if (other.clusterId === m.clusterId || rejected.has(`${m.faceId}|${other.clusterId}`)) continue;
+        // Two clusters suggested as one person: the same-person suggestion covers their faces.
+        if (samePersonKeys.has(pairKey(m.clusterId, other.clusterId))) continue;
         const sim = meanCosine(other, x);
         const score = sim - ownSim;
-        if (score > 0 && (!best || score > best.score)) {
+        if (score >= minMargin && (!best || score > best.score)) {
           best = {
             faceId: m.faceId,
             from: m.clusterId,
